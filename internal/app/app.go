@@ -1,0 +1,112 @@
+// Package app builds, once per process, what the functions share (config,
+// logger, AWS clients, table, clock, authorization), and holds the registry
+// of functions: the one place where each function's handler is wired. The
+// Lambda entry points, the local dev server, the invoker and the tests all
+// build handlers from here, so they cannot differ.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+
+	"clientarea/internal/awsclients"
+	"clientarea/internal/clock"
+	"clientarea/internal/config"
+	"clientarea/internal/dynamo"
+	"clientarea/internal/general"
+	"clientarea/internal/httpapi"
+	"clientarea/internal/logging"
+	"clientarea/internal/outbox"
+	"clientarea/internal/principal"
+	"clientarea/internal/sectionapi"
+)
+
+// Deps is what the functions' handlers are built from.
+type Deps struct {
+	Config config.Config
+	Table  dynamo.Table
+	Clock  clock.Clock
+	Auth   principal.Resolver
+	Outbox *outbox.Memory // local tools only: where SMS and email go instead of AWS
+}
+
+// Load reads the environment, sets the default logger and builds the AWS
+// clients: everything a Lambda function does once per cold start.
+func Load(ctx context.Context) (*Deps, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, err
+	}
+	slog.SetDefault(logging.New(os.Stdout, cfg.LogLevel))
+	awsCfg, err := awsclients.Load(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{}), nil
+}
+
+// New assembles Deps from parts (tests and local tools pass their own).
+func New(cfg config.Config, db dynamo.API, clk clock.Clock) *Deps {
+	return &Deps{
+		Config: cfg,
+		Table:  dynamo.Table{DB: db, Name: cfg.TableName},
+		Clock:  clk,
+		Auth: principal.Resolver{
+			AdminClaimName:  cfg.AdminClaimName,
+			AdminClaimValue: cfg.AdminClaimValue,
+			DevAdminToken:   cfg.DevAdminToken,
+		},
+	}
+}
+
+func (d *Deps) sectionEnv() sectionapi.Env {
+	return sectionapi.Env{Table: d.Table, Clock: d.Clock, Guard: d.Auth.RequireAdmin}
+}
+
+// functions maps each function's name (its folder under functions/, and its
+// template.yaml logical id without the "Function" suffix) to its wiring.
+var functions = map[string]func(*Deps) *httpapi.Router{
+	"general": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		sectionapi.Mount(rt, general.Section, d.sectionEnv())
+		return rt
+	},
+}
+
+// Names lists the registered functions, sorted.
+func Names() []string {
+	names := make([]string, 0, len(functions))
+	for n := range functions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Build returns the handler of the named function.
+func Build(name string, d *Deps) (*httpapi.Router, error) {
+	build, ok := functions[name]
+	if !ok {
+		return nil, fmt.Errorf("no function named %q (known: %v)", name, Names())
+	}
+	return build(d), nil
+}
+
+// MustBuild is a Lambda cold start: Load, then Build the named function. It
+// logs and exits when either fails, since a function without its
+// configuration cannot answer anything.
+func MustBuild(ctx context.Context, name string) *httpapi.Router {
+	deps, err := Load(ctx)
+	if err == nil {
+		var h *httpapi.Router
+		if h, err = Build(name, deps); err == nil {
+			return h
+		}
+	}
+	slog.Error("cold start failed", "function", name, "error", err.Error())
+	os.Exit(1)
+	return nil
+}

@@ -1,0 +1,71 @@
+// Package config reads the service's settings from the environment into one
+// typed struct, once, when a function or tool starts.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"clientarea/internal/logging"
+)
+
+// Config is every setting a function reads from its environment.
+type Config struct {
+	TableName string // TABLE_NAME: the single DynamoDB table
+	Region    string // AWS_REGION (default us-east-1)
+
+	// Endpoint overrides, so that tests and the dev server reach local
+	// servers through the real SDK clients. Empty means the AWS default.
+	DynamoDBEndpoint  string // DYNAMODB_ENDPOINT
+	SNSEndpoint       string // SNS_ENDPOINT
+	TranslateEndpoint string // TRANSLATE_ENDPOINT
+
+	// AdminClaimName / AdminClaimValue: a JWT whose claim AdminClaimName
+	// contains AdminClaimValue (a group or a scope) is a back-office admin.
+	AdminClaimName  string // ADMIN_CLAIM_NAME (default cognito:groups)
+	AdminClaimValue string // ADMIN_CLAIM_VALUE (default client-area-admin)
+
+	// DevAdminToken is honoured only by the local tools (dev server, invoker):
+	// a bearer token equal to it is an admin. Never set in a deployed stack.
+	DevAdminToken string // CLIENTAREA_DEV_ADMIN_TOKEN
+
+	LogLevel slog.Level // AWS_LAMBDA_LOG_LEVEL
+}
+
+// DefaultDevAdminToken is the local admin token when none is configured.
+const DefaultDevAdminToken = "dev-admin"
+
+// Load reads the configuration from the process environment.
+func Load() (Config, error) { return FromLookup(os.LookupEnv) }
+
+// FromLookup reads the configuration through lookup (os.LookupEnv in
+// production, a map in tests).
+func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	get := func(key, def string) string {
+		if v, ok := lookup(key); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	c := Config{
+		TableName:         get("TABLE_NAME", ""),
+		Region:            get("AWS_REGION", get("AWS_DEFAULT_REGION", "us-east-1")),
+		DynamoDBEndpoint:  get("DYNAMODB_ENDPOINT", ""),
+		SNSEndpoint:       get("SNS_ENDPOINT", ""),
+		TranslateEndpoint: get("TRANSLATE_ENDPOINT", ""),
+		AdminClaimName:    get("ADMIN_CLAIM_NAME", "cognito:groups"),
+		AdminClaimValue:   get("ADMIN_CLAIM_VALUE", "client-area-admin"),
+		DevAdminToken:     get("CLIENTAREA_DEV_ADMIN_TOKEN", ""),
+		LogLevel:          logging.ParseLevel(get("AWS_LAMBDA_LOG_LEVEL", "INFO")),
+	}
+	if c.TableName == "" {
+		return c, errors.New("config: TABLE_NAME is required")
+	}
+	if strings.ContainsAny(c.AdminClaimName, " \t") {
+		return c, fmt.Errorf("config: ADMIN_CLAIM_NAME %q must not contain spaces", c.AdminClaimName)
+	}
+	return c, nil
+}

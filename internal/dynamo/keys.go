@@ -1,0 +1,47 @@
+package dynamo
+
+import (
+	"strings"
+	"time"
+)
+
+// Every DynamoDB key string of the service is built here, so that the table's
+// layout can be read in one place. See docs/data-model.md.
+
+// Key is an item's primary key.
+type Key struct {
+	PK string `dynamodbav:"PK"`
+	SK string `dynamodbav:"SK"`
+}
+
+// Item types, stored in each item's "type" attribute.
+const (
+	TypeSection = "section"
+	TypeAudit   = "audit"
+)
+
+const configPK = "CONFIG"
+
+// SectionKey is the key of a configuration section document ("general"...).
+func SectionKey(section string) Key {
+	return Key{PK: configPK, SK: "SECTION#" + section}
+}
+
+// ConfigPartition is the partition holding all configuration, so that
+// everything a client request needs is one Query.
+func ConfigPartition() string { return configPK }
+
+// AuditPartition is the partition of one section's audit trail.
+func AuditPartition(section string) string { return "AUDIT#" + section }
+
+// AuditKey is the key of one audit entry; its sort key orders entries in time.
+func AuditKey(section string, at time.Time, id string) Key {
+	return Key{PK: AuditPartition(section), SK: at.UTC().Format(SortableTime) + "#" + id}
+}
+
+// Lower is the case-folding used in keys that must be unique regardless of case.
+func Lower(s string) string { return strings.ToLower(s) }
+
+// SortableTime is RFC 3339 with a fixed nine-digit fraction: unlike
+// time.RFC3339Nano it never trims zeros, so its strings sort in time order.
+const SortableTime = "2006-01-02T15:04:05.000000000Z07:00"

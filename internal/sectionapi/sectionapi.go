@@ -1,0 +1,174 @@
+// Package sectionapi serves any configuration section document over HTTP:
+// GET returns it (defaults until first saved) with its version and ETag, PUT
+// replaces it whole under optimistic concurrency. Sections differ only in
+// their Definition; the mechanism is this one piece of code.
+package sectionapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"clientarea/internal/apperr"
+	"clientarea/internal/clock"
+	"clientarea/internal/dynamo"
+	"clientarea/internal/httpapi"
+	"clientarea/internal/principal"
+	"clientarea/internal/sectionstore"
+)
+
+// Definition is what makes one section different from another.
+type Definition[T any] struct {
+	Name      string   // path segment under /admin/config/ and audit section
+	Defaults  func() T // the document before the first save
+	Normalize func(*T) // fills left-out and null fields with their defaults
+	Validate  func(T) error
+	// Checks, when set, returns condition checks that must hold in the
+	// write's transaction, and Checked maps a failed check (by index) to the
+	// caller's error. Used when a section names other items.
+	Checks  func(T) []types.TransactWriteItem
+	Checked func(doc T, failed int) error
+	// Annotate, when set, adds read-only fields (such as "warnings") to the
+	// answer of a successful PUT. Clients may send them back; they are ignored.
+	Annotate func(ctx context.Context, doc T) (map[string]any, error)
+}
+
+// Env is what a mounted section needs from its function.
+type Env struct {
+	Table dynamo.Table
+	Clock clock.Clock
+	Guard httpapi.Middleware // admin authorization
+}
+
+// Mount serves GET and PUT /admin/config/<name> on rt and returns the
+// section's store, for code that reads the section directly.
+func Mount[T any](rt *httpapi.Router, def Definition[T], env Env) *sectionstore.Store[T] {
+	store := sectionstore.New(env.Table, env.Clock, def.Name, def.Defaults)
+	h := handler[T]{def: def, store: store}
+	path := "/admin/config/" + def.Name
+	rt.Handle("GET "+path, h.get, env.Guard)
+	rt.Handle("PUT "+path, h.put, env.Guard)
+	return store
+}
+
+type handler[T any] struct {
+	def   Definition[T]
+	store *sectionstore.Store[T]
+}
+
+func (h handler[T]) get(w http.ResponseWriter, r *http.Request) error {
+	rec, err := h.store.Load(r.Context())
+	if err != nil {
+		return err
+	}
+	h.def.Normalize(&rec.Doc)
+	return h.write(w, rec, nil)
+}
+
+func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
+	doc, bodyVersion, err := h.decode(w, r)
+	if err != nil {
+		return err
+	}
+	expected, err := httpapi.ExpectedVersion(r, bodyVersion)
+	if err != nil {
+		return err
+	}
+	h.def.Normalize(&doc)
+	if err := h.def.Validate(doc); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	before, err := h.store.Load(ctx)
+	if err != nil {
+		return err
+	}
+	if before.Version != expected {
+		return sectionstore.VersionConflict(h.def.Name)
+	}
+	change := sectionstore.Change[T]{Before: before, After: doc, Actor: principal.From(ctx).Subject}
+	if h.def.Checks != nil {
+		change.Checks = h.def.Checks(doc)
+	}
+	saved, err := h.store.Save(ctx, change)
+	if cf, ok := sectionstore.IsCheckFailed(err); ok && h.def.Checked != nil {
+		return h.def.Checked(doc, cf.Indexes[0])
+	}
+	if err != nil {
+		return err
+	}
+	var extra map[string]any
+	if h.def.Annotate != nil {
+		if extra, err = h.def.Annotate(ctx, saved.Doc); err != nil {
+			return err
+		}
+	}
+	return h.write(w, saved, extra)
+}
+
+// metaFields are the answer's read-only fields that a client may send back.
+var metaFields = []string{"version", "updated_at", "updated_by"}
+
+// decode reads the body as the section document plus its optional version.
+// The body is read as an object first so that the metadata a GET returned
+// can be sent back unchanged, then decoded strictly into T.
+func (h handler[T]) decode(w http.ResponseWriter, r *http.Request) (T, *int64, error) {
+	var doc T
+	body, err := httpapi.ReadBody(w, r)
+	if err != nil {
+		return doc, nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := httpapi.Unmarshal(body, &fields); err != nil {
+		return doc, nil, err
+	}
+	var version *int64
+	if raw, ok := fields["version"]; ok && !bytes.Equal(raw, []byte("null")) {
+		version = new(int64)
+		if err := json.Unmarshal(raw, version); err != nil {
+			return doc, nil, apperr.New(apperr.BadRequest, "bad_request", "field version must be an integer")
+		}
+	}
+	for _, k := range metaFields {
+		delete(fields, k)
+	}
+	if h.def.Annotate != nil {
+		delete(fields, "warnings")
+	}
+	rest, _ := json.Marshal(fields)
+	if err := httpapi.Unmarshal(rest, &doc); err != nil {
+		return doc, nil, err
+	}
+	return doc, version, nil
+}
+
+// write answers the document with its metadata added to the same object.
+func (h handler[T]) write(w http.ResponseWriter, rec sectionstore.Record[T], extra map[string]any) error {
+	body, err := json.Marshal(rec.Doc)
+	if err != nil || len(body) < 2 || body[0] != '{' {
+		return apperr.Internalf("encode section "+h.def.Name, fmt.Errorf("document is not an object: %v", err))
+	}
+	meta := map[string]any{"version": rec.Version}
+	if rec.Version > 0 {
+		meta["updated_at"] = rec.UpdatedAt.UTC().Format(time.RFC3339)
+		meta["updated_by"] = rec.UpdatedBy
+	}
+	for k, v := range extra {
+		meta[k] = v
+	}
+	metaJSON, _ := json.Marshal(meta)
+	out := body[:len(body)-1]
+	if len(body) > 2 {
+		out = append(out, ',')
+	}
+	out = append(out, metaJSON[1:]...)
+	httpapi.SetETag(w, rec.Version)
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, json.RawMessage(out))
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -18,9 +19,9 @@ import (
 
 // Options says how to run DynamoDB Local.
 type Options struct {
-	Port   int    // 0 picks a free port
-	DBPath string // "" keeps the data in memory
-	Log    *os.File
+	Port   int       // 0 picks a free port
+	DBPath string    // "" keeps the data in memory
+	Log    io.Writer // DynamoDB Local's own output; nil discards it
 }
 
 // Server is a running DynamoDB Local.
@@ -55,7 +56,7 @@ func Start(ctx context.Context, jar string, opt Options) (*Server, error) {
 			return nil, err
 		}
 		port = p
-	} else if portInUse(port) {
+	} else if PortInUse(port) {
 		return nil, fmt.Errorf("port %d is already in use (is another DynamoDB Local or `make run` still running?)", port)
 	}
 	args := []string{"-Djava.library.path=" + filepath.Join(filepath.Dir(jar), "DynamoDBLocal_lib"),
@@ -70,7 +71,9 @@ func Start(ctx context.Context, jar string, opt Options) (*Server, error) {
 	}
 	cmd := exec.Command("java", args...)
 	cmd.Dir = filepath.Dir(jar)
-	cmd.Stdout, cmd.Stderr = opt.Log, opt.Log
+	if opt.Log != nil {
+		cmd.Stdout, cmd.Stderr = opt.Log, opt.Log
+	}
 	// Its own process group: a Ctrl-C reaches the parent, which stops it in order.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -96,7 +99,7 @@ func (s *Server) waitReady(ctx context.Context, port int) error {
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
-		if portInUse(port) {
+		if PortInUse(port) {
 			return nil
 		}
 	}
@@ -126,7 +129,8 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func portInUse(port int) bool {
+// PortInUse reports whether something listens on the local port.
+func PortInUse(port int) bool {
 	c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 200*time.Millisecond)
 	if err != nil {
 		return false

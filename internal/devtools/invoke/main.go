@@ -1,0 +1,73 @@
+// Command invoke is `make invoke FN=general EVENT=events/general/get.json`:
+// it feeds a sample API Gateway HTTP API event through the function's real
+// Lambda handler (event → API proxy adapter → handler → DynamoDB Local) and
+// prints the API Gateway response, like `sam local invoke` without Docker.
+//
+// It uses the DynamoDB at DYNAMODB_ENDPOINT when set (for instance the one
+// of a running `make run`, http://127.0.0.1:8000); otherwise it starts a
+// fresh in-memory DynamoDB Local for this one invocation.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"clientarea/internal/app"
+	"clientarea/internal/devtools/devenv"
+	"clientarea/internal/lambdaapp"
+	"clientarea/internal/logging"
+)
+
+func main() {
+	fn := flag.String("fn", "", "function name (a folder under functions/)")
+	eventPath := flag.String("event", "", "API Gateway HTTP API event file (see events/)")
+	flag.Parse()
+	if err := run(*fn, *eventPath); err != nil {
+		fmt.Fprintln(os.Stderr, "invoke:", err)
+		os.Exit(1)
+	}
+}
+
+func run(fn, eventPath string) error {
+	if fn == "" || eventPath == "" {
+		return fmt.Errorf("usage: invoke -fn <function> -event <file> (functions: %v)", app.Names())
+	}
+	payload, err := os.ReadFile(eventPath)
+	if err != nil {
+		return err
+	}
+	// Function logs go to stderr, as CloudWatch would get them; the response to stdout.
+	slog.SetDefault(logging.New(os.Stderr, logging.ParseLevel(os.Getenv("AWS_LAMBDA_LOG_LEVEL"))))
+	ctx := context.Background()
+	env, err := devenv.Open(ctx, devenv.Options{Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	h, err := app.Build(fn, env.Deps)
+	if err != nil {
+		return err
+	}
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: fmt.Sprintf("invoke-%d", time.Now().UnixNano())})
+	out, err := lambda.NewHandler(lambdaapp.Handler(h)).Invoke(ctx, payload)
+	if err != nil {
+		return fmt.Errorf("function %s failed: %w", fn, err)
+	}
+	var pretty map[string]any
+	if json.Unmarshal(out, &pretty) == nil {
+		if body, ok := pretty["body"].(string); ok && json.Valid([]byte(body)) {
+			pretty["body"] = json.RawMessage(body) // show the JSON body as JSON, not as an escaped string
+		}
+		out, _ = json.MarshalIndent(pretty, "", "  ")
+	}
+	fmt.Println(string(out))
+	return nil
+}

@@ -21,11 +21,13 @@ help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 run: $(DDB_STAMP) ## start DynamoDB Local and every function on :3000 (Ctrl-C stops both)
-	go run ./internal/devtools/devserver
+	@go build -o $(CACHE)/bin/devserver ./internal/devtools/devserver
+	@$(CACHE)/bin/devserver
 
 invoke: $(DDB_STAMP) ## run a sample event through a function's Lambda handler: make invoke FN=general EVENT=events/general/get.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<file>"; exit 2; }
-	go run ./internal/devtools/invoke -fn "$(FN)" -event "$(EVENT)"
+	@go build -o $(CACHE)/bin/invoke ./internal/devtools/invoke
+	@$(CACHE)/bin/invoke -fn "$(FN)" -event "$(EVENT)"
 
 test: $(DDB_STAMP) $(SAM) ## the whole suite: format, vet, unit + DynamoDB Local integration tests, sam validate and build
 	@echo "== gofmt"; bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \

@@ -40,7 +40,8 @@ func (o *Memory) Add(m Message) {
 func (o *Memory) List() []Message {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := slices.Clone(o.items)
+	out := make([]Message, len(o.items)) // never null in JSON
+	copy(out, o.items)
 	slices.Reverse(out)
 	return out
 }

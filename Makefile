@@ -11,6 +11,8 @@ VENV        := $(CACHE)/venv
 SAM         := $(VENV)/bin/sam
 SAM_VERSION := 1.170.0
 CFNLINT_VERSION := 1.58.0
+OAS_VALIDATOR := $(VENV)/bin/openapi-spec-validator
+OAS_VALIDATOR_VERSION := 0.9.0
 GO_LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 export SAM_CLI_TELEMETRY := 0
 export DYNAMODB_LOCAL_DIR := $(abspath $(DDB_DIR))
@@ -29,11 +31,12 @@ invoke: $(DDB_STAMP) ## run a sample event through a function's Lambda handler: 
 	@go build -o $(CACHE)/bin/invoke ./internal/devtools/invoke
 	@$(CACHE)/bin/invoke -fn "$(FN)" -event "$(EVENT)"
 
-test: $(DDB_STAMP) $(SAM) ## the whole suite: format, vet, unit + DynamoDB Local integration tests, sam validate and build
+test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## the whole suite: format, vet, unit + DynamoDB Local integration tests, sam validate and build
 	@echo "== gofmt"; bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	@echo "== go vet"; go vet ./...
 	@echo "== go test (with DynamoDB Local)"; go run ./internal/devtools/testenv -- go test -count=1 -race ./...
+	@echo "== docs/openapi.yaml"; $(OAS_VALIDATOR) docs/openapi.yaml
 	@echo "== sam validate --lint"; $(SAM) validate --lint
 	@echo "== sam build"; $(SAM) build --parallel
 	@echo "== all checks passed"
@@ -58,7 +61,7 @@ build-%Function:
 deploy: $(SAM) ## sam build && sam deploy (ENV=prod for the prod environment of samconfig.toml)
 	$(SAM) build --parallel && $(SAM) deploy $(if $(ENV),--config-env $(ENV))
 
-tools: $(DDB_STAMP) $(SAM) ## fetch DynamoDB Local and the SAM CLI into .cache
+tools: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## fetch DynamoDB Local, the SAM CLI and the OpenAPI validator into .cache
 
 $(DDB_STAMP):
 	@command -v java >/dev/null || { echo "java (17+) is required for DynamoDB Local"; exit 1; }
@@ -68,6 +71,9 @@ $(DDB_STAMP):
 $(SAM):
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check aws-sam-cli==$(SAM_VERSION) cfn-lint==$(CFNLINT_VERSION)
+
+$(OAS_VALIDATOR): $(SAM)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator==$(OAS_VALIDATOR_VERSION)
 
 clean: ## remove build output (keeps the .cache of tools)
 	rm -rf bin .aws-sam

@@ -24,6 +24,9 @@ import (
 // AdminToken is the dev admin bearer token of test environments.
 const AdminToken = "test-admin-token"
 
+// OTPKey is the one-time-password key of test environments.
+const OTPKey = "test-otp-key-0123456789abcdef0123456789"
+
 // Env is one test's service: its table, clock and dependencies.
 type Env struct {
 	t     testing.TB
@@ -44,6 +47,7 @@ func New(t testing.TB) *Env {
 		AdminClaimName:  "cognito:groups",
 		AdminClaimValue: "client-area-admin",
 		DevAdminToken:   AdminToken,
+		OTPKey:          OTPKey,
 	}
 	return &Env{t: t, Deps: app.New(cfg, table.DB, clk), Clock: clk}
 }

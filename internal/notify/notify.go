@@ -42,10 +42,8 @@ type Publisher interface {
 	Publish(ctx context.Context, e Event) error
 }
 
-func unavailable(op string, err error) error {
-	return &apperr.Error{Kind: apperr.Unavailable, Code: "notification_unavailable",
-		Detail: "the notification could not be sent; try again later", Op: op, Err: err}
-}
+// ErrUnavailable is the answer when an event could not be published.
+var ErrUnavailable = apperr.New(apperr.Unavailable, "notification_unavailable", "the notification could not be sent; try again later")
 
 // Topic publishes to an SNS topic.
 type Topic struct {
@@ -56,7 +54,7 @@ type Topic struct {
 // Publish sends e to the topic.
 func (t Topic) Publish(ctx context.Context, e Event) error {
 	if t.TopicARN == "" {
-		return unavailable("notify", fmt.Errorf("no NOTIFICATION_TOPIC_ARN configured for %s", e.Kind))
+		return ErrUnavailable.Because("notify", fmt.Errorf("no NOTIFICATION_TOPIC_ARN configured for %s", e.Kind))
 	}
 	body, err := json.Marshal(e)
 	if err != nil {
@@ -70,7 +68,7 @@ func (t Topic) Publish(ctx context.Context, e Event) error {
 		},
 	})
 	if err != nil {
-		return unavailable("notify", fmt.Errorf("publish %s: %w", e.Kind, err))
+		return ErrUnavailable.Because("notify", fmt.Errorf("publish %s: %w", e.Kind, err))
 	}
 	slog.InfoContext(ctx, "notification published", "kind", e.Kind, "message_id", aws.ToString(out.MessageId))
 	return nil

@@ -44,8 +44,6 @@ func (r Rule) key(now time.Time) dynamo.Key {
 // Limiter takes actions against rules stored in a table.
 type Limiter struct{ Table dynamo.Table }
 
-const maxConflictRetries = 4
-
 // Take counts one action against every rule, or, if any rule is exhausted,
 // counts nothing and answers 429 rate_limited with the time until all of the
 // exhausted rules admit the action again.
@@ -61,16 +59,7 @@ func (l Limiter) Take(ctx context.Context, now time.Time, rules ...Rule) error {
 	if len(items) == 0 {
 		return nil
 	}
-	var err error
-	for attempt := 0; ; attempt++ {
-		_, err = l.Table.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		// Cancelled only because another request counted the same subject at
-		// the same moment: try again, and the conditions decide.
-		if err == nil || !dynamo.IsTransactionConflict(err) || attempt == maxConflictRetries {
-			break
-		}
-		time.Sleep(time.Duration(5*(attempt+1)) * time.Millisecond)
-	}
+	err := l.Table.TransactWrite(ctx, items)
 	switch {
 	case err == nil:
 		return nil

@@ -34,11 +34,8 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
-// Unavailable is the answer when an SMS could not be handed over.
-func Unavailable(op string, err error) error {
-	return &apperr.Error{Kind: apperr.Unavailable, Code: "sms_unavailable",
-		Detail: "the SMS could not be sent; try again later", Op: op, Err: err}
-}
+// ErrUnavailable is the answer when an SMS could not be handed over.
+var ErrUnavailable = apperr.New(apperr.Unavailable, "sms_unavailable", "the SMS could not be sent; try again later")
 
 // PublishAPI is the part of the SNS client that sending SMS needs.
 type PublishAPI interface {
@@ -69,7 +66,7 @@ func (s SNS) Send(ctx context.Context, m Message) error {
 	})
 	if err != nil {
 		slog.WarnContext(ctx, "sms not sent", "to", logging.MaskPhone(to), "kind", m.Kind, "error", err.Error())
-		return Unavailable("sns publish", fmt.Errorf("publish %s sms to %s: %w", m.Kind, logging.MaskPhone(to), err))
+		return ErrUnavailable.Because("sns publish", fmt.Errorf("publish %s sms to %s: %w", m.Kind, logging.MaskPhone(to), err))
 	}
 	slog.InfoContext(ctx, "sms sent", "to", logging.MaskPhone(to), "kind", m.Kind, "message_id", aws.ToString(out.MessageId))
 	return nil

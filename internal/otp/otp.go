@@ -137,6 +137,9 @@ func (e *Engine) Issue(ctx context.Context, pol Policy, req Request) (Challenge,
 	if req.Purpose == "" || req.Subject == "" {
 		return Challenge{}, apperr.Internalf("otp issue", errors.New("purpose and subject are required"))
 	}
+	if pol.TTL <= 0 || pol.MaxAttempts < 1 {
+		return Challenge{}, apperr.Internalf("otp issue", fmt.Errorf("unusable policy: ttl %v, max attempts %d", pol.TTL, pol.MaxAttempts))
+	}
 	to, err := phone.Normalize(req.Phone, "")
 	if err != nil {
 		return Challenge{}, err

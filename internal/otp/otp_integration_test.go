@@ -341,3 +341,16 @@ func itemsOfType(env *apptest.Env, typ string) []map[string]types.AttributeValue
 	}
 	return out
 }
+
+func TestAnUnusablePolicyIsRefusedBeforeSending(t *testing.T) {
+	h := setup(t)
+	for _, pol := range []otp.Policy{{MaxAttempts: 3}, {TTL: time.Minute}} {
+		_, err := h.engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
+		if apperr.KindOf(err) != apperr.Internal {
+			t.Fatalf("policy %+v: %v", pol, err)
+		}
+	}
+	if n := len(h.env.Deps.Outbox.List()); n != 0 {
+		t.Fatalf("%d SMS sent", n)
+	}
+}

@@ -59,7 +59,9 @@ func (h testSMS) send(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpapi.WriteJSON(w, http.StatusAccepted, challengeAnswer{
-		ChallengeID: ch.ID, ExpiresAt: rfc3339(ch.ExpiresAt), ResendAfter: rfc3339(ch.ResendAfter),
+		// To the second: the expiry rounded down and the resend time up, so
+		// that neither invites a request that would fail.
+		ChallengeID: ch.ID, ExpiresAt: rfc3339(ch.ExpiresAt), ResendAfter: rfc3339(ch.ResendAfter.Add(time.Second - 1)),
 		SentTo: logging.MaskPhone(ch.To),
 	})
 	return nil
@@ -83,4 +85,4 @@ func (h testSMS) verify(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func rfc3339(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }

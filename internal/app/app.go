@@ -84,10 +84,6 @@ func New(cfg config.Config, db dynamo.API, clk clock.Clock) *Deps {
 		key = []byte(cfg.OTPKey)
 	}
 	return &Deps{
-		Outbox: box,
-		SMS:    sms.Outbox{Box: box, Clock: clk},
-		Notify: notify.Outbox{Box: box, Clock: clk},
-		OTPKey: key,
 		Config: cfg,
 		Table:  dynamo.Table{DB: db, Name: cfg.TableName},
 		Clock:  clk,
@@ -96,6 +92,10 @@ func New(cfg config.Config, db dynamo.API, clk clock.Clock) *Deps {
 			AdminClaimValue: cfg.AdminClaimValue,
 			DevAdminToken:   cfg.DevAdminToken,
 		},
+		Outbox: box,
+		SMS:    sms.Outbox{Box: box, Clock: clk},
+		Notify: notify.Outbox{Box: box, Clock: clk},
+		OTPKey: key,
 	}
 }
 

@@ -100,7 +100,7 @@ func TestExpiredCodesAreRejectedWhileStillInTheTable(t *testing.T) {
 	ch, code := h.issue(t, policy, otp.Login, "c-1", number)
 	h.env.Clock.Advance(5 * time.Minute) // expiry is exclusive: at ExpiresAt the code is dead
 	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.BadRequest, "otp_expired")
-	if n := len(itemsOfType(h.env, "otp")); n != 1 {
+	if n := len(h.env.ItemsOfType("otp")); n != 1 {
 		t.Fatalf("%d challenges in the table, want the expired one still there", n)
 	}
 	// Unknown (or TTL-deleted) challenges read the same.
@@ -112,7 +112,7 @@ func TestExpiredCodesAreRejectedWhileStillInTheTable(t *testing.T) {
 func TestCodeWorksUntilItsExpiry(t *testing.T) {
 	h := setup(t)
 	ch, code := h.issue(t, policy, otp.Login, "c-1", number)
-	item := itemsOfType(h.env, "otp")[0]
+	item := h.env.ItemsOfType("otp")[0]
 	expires := item["expires_at"].(*types.AttributeValueMemberS).Value
 	ttl := item["ttl"].(*types.AttributeValueMemberN).Value
 	if !strings.HasPrefix(expires, ch.ExpiresAt.Format("2006-01-02T15:04:05")) || ttl == "" {
@@ -133,7 +133,7 @@ func TestWrongCodesCountAndExhaustTheChallenge(t *testing.T) {
 			t.Fatalf("attempt %d: detail %q, want %q", i, e.Detail, want)
 		}
 	}
-	if got := itemsOfType(h.env, "otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "3" {
+	if got := h.env.ItemsOfType("otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "3" {
 		t.Fatalf("attempts stored %s, want 3", got)
 	}
 	// Now even the right code fails.
@@ -188,7 +188,7 @@ func TestConcurrentWrongGuessesAreAllCounted(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if got := itemsOfType(h.env, "otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "10" {
+	if got := h.env.ItemsOfType("otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "10" {
 		t.Fatalf("attempts %s after 10 wrong guesses", got)
 	}
 	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.RateLimited, "otp_attempts_exhausted")
@@ -276,7 +276,7 @@ func TestSNSFailureLeavesNoUsableCode(t *testing.T) {
 		reqs[0].Attributes["AWS.SNS.SMS.SenderID"].StringValue != "Brand" {
 		t.Fatalf("SNS requests %+v", reqs)
 	}
-	if n := len(itemsOfType(h.env, "otp")); n != 0 {
+	if n := len(h.env.ItemsOfType("otp")); n != 0 {
 		t.Fatalf("%d challenges stored after a failed send, want none", n)
 	}
 	// The failed send counted: the cooldown holds, and SNS is not called.
@@ -306,7 +306,7 @@ func TestNoPlaintextCodeInTheTable(t *testing.T) {
 		codes = append(codes, code)
 	}
 	items := h.env.Items()
-	if len(itemsOfType(h.env, "otp")) != 5 {
+	if len(h.env.ItemsOfType("otp")) != 5 {
 		t.Fatalf("want 5 challenges in %d items", len(items))
 	}
 	for _, it := range items {
@@ -330,16 +330,6 @@ func TestNoKeyNoCodes(t *testing.T) {
 	if n := len(h.env.Deps.Outbox.List()); n != 0 {
 		t.Fatalf("%d SMS sent without a key", n)
 	}
-}
-
-func itemsOfType(env *apptest.Env, typ string) []map[string]types.AttributeValue {
-	var out []map[string]types.AttributeValue
-	for _, it := range env.Items() {
-		if v, ok := it["type"].(*types.AttributeValueMemberS); ok && v.Value == typ {
-			out = append(out, it)
-		}
-	}
-	return out
 }
 
 func TestAnUnusablePolicyIsRefusedBeforeSending(t *testing.T) {

@@ -193,7 +193,7 @@ func TestOptimisticConcurrencyAndAudit(t *testing.T) {
 }
 
 func TestAdminOnly(t *testing.T) {
-	_, sec, reg := setup(t)
+	_, sec, _ := setup(t)
 	for _, r := range []apptest.Request{
 		{Method: "GET", Path: securityPath}, {Method: "PUT", Path: registrationPath, Body: "{}"},
 		{Method: "POST", Path: securityPath + "/test-sms", Body: `{"phone":"+4915112345678"}`},
@@ -201,7 +201,6 @@ func TestAdminOnly(t *testing.T) {
 	} {
 		apptest.Do(t, sec.H, r).ExpectProblem(t, 401, "unauthenticated")
 	}
-	_ = reg
 }
 
 var codeInText = regexp.MustCompile(`\b([0-9]{6})\b`)
@@ -258,5 +257,8 @@ func TestTestSMSUsesTheSavedSettings(t *testing.T) {
 	failed := srv.Requests()[len(srv.Requests())-1]
 	if failed.PhoneNumber != "+4915112345678" {
 		t.Fatalf("failed publish %+v", failed)
+	}
+	if challenges := len(env.ItemsOfType("otp")); challenges != 1 {
+		t.Fatalf("%d challenges stored, want only the first (the failed send stores none)", challenges)
 	}
 }

@@ -94,3 +94,15 @@ func (e *Env) Items() []map[string]types.AttributeValue {
 	}
 	return items
 }
+
+// ItemsOfType returns the items whose "type" attribute is typ.
+func (e *Env) ItemsOfType(typ string) []map[string]types.AttributeValue {
+	e.t.Helper()
+	var out []map[string]types.AttributeValue
+	for _, it := range e.Items() {
+		if v, ok := it["type"].(*types.AttributeValueMemberS); ok && v.Value == typ {
+			out = append(out, it)
+		}
+	}
+	return out
+}

@@ -12,6 +12,8 @@ import (
 	"os"
 	"sort"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"clientarea/internal/awsclients"
 	"clientarea/internal/clock"
 	"clientarea/internal/config"
@@ -19,9 +21,13 @@ import (
 	"clientarea/internal/general"
 	"clientarea/internal/httpapi"
 	"clientarea/internal/logging"
+	"clientarea/internal/notify"
+	"clientarea/internal/otp"
 	"clientarea/internal/outbox"
 	"clientarea/internal/principal"
 	"clientarea/internal/sectionapi"
+	"clientarea/internal/security"
+	"clientarea/internal/sms"
 )
 
 // Deps is what the functions' handlers are built from.
@@ -31,6 +37,10 @@ type Deps struct {
 	Clock  clock.Clock
 	Auth   principal.Resolver
 	Outbox *outbox.Memory // local tools only: where SMS and email go instead of AWS
+
+	SMS    sms.Sender       // SNS in AWS (and with SNS_ENDPOINT), else the outbox
+	Notify notify.Publisher // the notification topic in AWS, else the outbox
+	OTPKey []byte           // HMAC key of one-time-password hashes (see otp.LoadKey)
 }
 
 // Load reads the environment, sets the default logger and builds the AWS
@@ -45,11 +55,34 @@ func Load(ctx context.Context) (*Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(cfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{}), nil
+	d := New(cfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{})
+	d.UseSNS(awsCfg)
+	d.Outbox = nil
+	if cfg.OTPKeySecretARN != "" {
+		sm := awsclients.SecretsManager(awsCfg, cfg.SecretsManagerEndpoint)
+		if d.OTPKey, err = otp.LoadKey(ctx, sm, cfg.OTPKeySecretARN); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// UseSNS sends SMS and notification events through Amazon SNS (or the
+// server at SNS_ENDPOINT) instead of the outbox.
+func (d *Deps) UseSNS(awsCfg aws.Config) {
+	client := awsclients.SNS(awsCfg, d.Config.SNSEndpoint)
+	d.SMS = sms.SNS{Client: client}
+	d.Notify = notify.Topic{Client: client, TopicARN: d.Config.NotificationTopicARN}
 }
 
 // New assembles Deps from parts (tests and local tools pass their own).
+// SMS and notifications go to an in-memory outbox until UseSNS.
 func New(cfg config.Config, db dynamo.API, clk clock.Clock) *Deps {
+	box := &outbox.Memory{}
+	var key []byte
+	if cfg.OTPKey != "" {
+		key = []byte(cfg.OTPKey)
+	}
 	return &Deps{
 		Config: cfg,
 		Table:  dynamo.Table{DB: db, Name: cfg.TableName},
@@ -59,12 +92,19 @@ func New(cfg config.Config, db dynamo.API, clk clock.Clock) *Deps {
 			AdminClaimValue: cfg.AdminClaimValue,
 			DevAdminToken:   cfg.DevAdminToken,
 		},
+		Outbox: box,
+		SMS:    sms.Outbox{Box: box, Clock: clk},
+		Notify: notify.Outbox{Box: box, Clock: clk},
+		OTPKey: key,
 	}
 }
 
 func (d *Deps) sectionEnv() sectionapi.Env {
 	return sectionapi.Env{Table: d.Table, Clock: d.Clock, Guard: d.Auth.RequireAdmin}
 }
+
+// OTP returns the one-time-password engine.
+func (d *Deps) OTP() *otp.Engine { return otp.New(d.Table, d.Clock, d.OTPKey, d.SMS) }
 
 // functions maps each function's name (its folder under functions/, and its
 // template.yaml logical id without the "Function" suffix) to its wiring.
@@ -74,6 +114,27 @@ var functions = map[string]func(*Deps) *httpapi.Router{
 		sectionapi.Mount(rt, general.Section, d.sectionEnv())
 		return rt
 	},
+	"security": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		store := sectionapi.Mount(rt, security.Section, d.sectionEnv())
+		sectionapi.Mount(rt, security.RegistrationSection, d.sectionEnv())
+		security.MountTestSMS(rt, store, d.OTP(), d.Auth.RequireAdmin)
+		return rt
+	},
+}
+
+// sendsOTP names the functions that send one-time passwords: their cold
+// start fails without the OTP key rather than hash codes with none.
+var sendsOTP = map[string]bool{"security": true}
+
+// ColdStartCheck reports what the named function lacks to run in AWS.
+func ColdStartCheck(name string, d *Deps) error {
+	if sendsOTP[name] {
+		if err := otp.CheckKey(d.OTPKey); err != nil {
+			return fmt.Errorf("function %s sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", name, err)
+		}
+	}
+	return nil
 }
 
 // Names lists the registered functions, sorted.
@@ -100,6 +161,9 @@ func Build(name string, d *Deps) (*httpapi.Router, error) {
 // configuration cannot answer anything.
 func MustBuild(ctx context.Context, name string) *httpapi.Router {
 	deps, err := Load(ctx)
+	if err == nil {
+		err = ColdStartCheck(name, deps)
+	}
 	if err == nil {
 		var h *httpapi.Router
 		if h, err = Build(name, deps); err == nil {

@@ -154,3 +154,19 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 	}
 }
+
+// A function that sends one-time passwords refuses to start without a key;
+// one that does not, starts.
+func TestColdStartNeedsTheOTPKeyWhereCodesAreSent(t *testing.T) {
+	deps := app.New(config.Config{TableName: "unused"}, nil, clock.System{})
+	if err := app.ColdStartCheck("security", deps); err == nil || !strings.Contains(err.Error(), "OTP_KEY_SECRET_ARN") {
+		t.Fatalf("security without a key: %v", err)
+	}
+	if err := app.ColdStartCheck("general", deps); err != nil {
+		t.Fatalf("general without a key: %v", err)
+	}
+	deps = app.New(config.Config{TableName: "unused", OTPKey: apptest.OTPKey}, nil, clock.System{})
+	if err := app.ColdStartCheck("security", deps); err != nil {
+		t.Fatalf("security with a key: %v", err)
+	}
+}

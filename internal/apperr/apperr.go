@@ -71,6 +71,15 @@ func Newf(kind Kind, code, format string, args ...any) *Error {
 	return New(kind, code, fmt.Sprintf(format, args...))
 }
 
+// Because returns a copy of e that records the cause (for logs, never shown
+// to the caller) and where it happened: a dependency's failure answered as
+// a client-facing error such as 503 sms_unavailable.
+func (e *Error) Because(op string, cause error) *Error {
+	c := *e
+	c.Op, c.Err = op, cause
+	return &c
+}
+
 // Validation returns the 422 answer naming each bad field.
 func Validation(fields ...FieldError) *Error {
 	return &Error{Kind: Invalid, Code: "validation_failed", Detail: "the request has invalid fields", Fields: fields}

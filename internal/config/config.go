@@ -22,6 +22,8 @@ type Config struct {
 	DynamoDBEndpoint  string // DYNAMODB_ENDPOINT
 	SNSEndpoint       string // SNS_ENDPOINT
 	TranslateEndpoint string // TRANSLATE_ENDPOINT
+	// SecretsManagerEndpoint overrides the Secrets Manager endpoint.
+	SecretsManagerEndpoint string // SECRETSMANAGER_ENDPOINT
 
 	// AdminClaimName / AdminClaimValue: a JWT whose claim AdminClaimName
 	// contains AdminClaimValue (a group or a scope) is a back-office admin.
@@ -33,6 +35,16 @@ type Config struct {
 	DevAdminToken string // CLIENTAREA_DEV_ADMIN_TOKEN
 
 	LogLevel slog.Level // AWS_LAMBDA_LOG_LEVEL
+
+	// The key of the SMS one-time-password hashes. In AWS the functions that
+	// send SMS read it once at cold start from the Secrets Manager secret
+	// OTPKeySecretARN; the local tools set OTPKey directly.
+	OTPKeySecretARN string // OTP_KEY_SECRET_ARN
+	OTPKey          string // CLIENTAREA_OTP_KEY (local tools and tests only)
+
+	// NotificationTopicARN is the SNS topic of notification events (email
+	// verification, activation letter) that a mailer subscribes to.
+	NotificationTopicARN string // NOTIFICATION_TOPIC_ARN
 }
 
 // DefaultDevAdminToken is the local admin token when none is configured.
@@ -60,6 +72,11 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		AdminClaimValue:   get("ADMIN_CLAIM_VALUE", "client-area-admin"),
 		DevAdminToken:     get("CLIENTAREA_DEV_ADMIN_TOKEN", ""),
 		LogLevel:          logging.ParseLevel(get("AWS_LAMBDA_LOG_LEVEL", "INFO")),
+
+		SecretsManagerEndpoint: get("SECRETSMANAGER_ENDPOINT", ""),
+		OTPKeySecretARN:        get("OTP_KEY_SECRET_ARN", ""),
+		OTPKey:                 get("CLIENTAREA_OTP_KEY", ""),
+		NotificationTopicARN:   get("NOTIFICATION_TOPIC_ARN", ""),
 	}
 	if c.TableName == "" {
 		return c, errors.New("config: TABLE_NAME is required")

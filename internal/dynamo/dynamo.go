@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -98,4 +99,22 @@ func CancellationReasons(err error) []string {
 		}
 	}
 	return reasons
+}
+
+// maxConflictRetries is how often TransactWrite retries a transaction that
+// only collided with another one.
+const maxConflictRetries = 4
+
+// TransactWrite runs items as one transaction. A transaction cancelled only
+// because another one touched the same items at the same moment decided
+// nothing, so it is retried (a few times, briefly backing off); the
+// conditions then decide. Other errors are returned as they are.
+func (t Table) TransactWrite(ctx context.Context, items []types.TransactWriteItem) error {
+	for attempt := 0; ; attempt++ {
+		_, err := t.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil || !IsTransactionConflict(err) || attempt == maxConflictRetries {
+			return err
+		}
+		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
+	}
 }

@@ -45,3 +45,20 @@ func Lower(s string) string { return strings.ToLower(s) }
 // SortableTime is RFC 3339 with a fixed nine-digit fraction: unlike
 // time.RFC3339Nano it never trims zeros, so its strings sort in time order.
 const SortableTime = "2006-01-02T15:04:05.000000000Z07:00"
+
+// Item types of the SMS one-time-password engine.
+const (
+	TypeOTP  = "otp"
+	TypeRate = "rate"
+)
+
+// OTPKey is the key of one OTP challenge; id carries at least 128 random bits.
+func OTPKey(id string) Key {
+	return Key{PK: "OTP#" + id, SK: "OTP"}
+}
+
+// RateKey is the key of one rate-limit window: kind says what is limited
+// ("sms_hour"...), subject whom (an E.164 number...), window which period.
+func RateKey(kind, subject, window string) Key {
+	return Key{PK: "RATE#" + kind + "#" + subject + "#" + window, SK: "RATE"}
+}

@@ -24,6 +24,14 @@ import (
 // AdminToken is the dev admin bearer token of test environments.
 const AdminToken = "test-admin-token"
 
+// OTPKey is the one-time-password key of test environments.
+const OTPKey = "test-otp-key-0123456789abcdef0123456789"
+
+// Start is where every test's fake clock starts: on the hour, and in the
+// future, because DynamoDB Local deletes items whose ttl has passed in real
+// time, which would make expiring items (codes, rate limits) vanish mid-test.
+var Start = time.Date(2100, 3, 1, 9, 0, 0, 0, time.UTC)
+
 // Env is one test's service: its table, clock and dependencies.
 type Env struct {
 	t     testing.TB
@@ -37,13 +45,14 @@ func New(t testing.TB) *Env {
 	// Request logs would drown the test output; warnings and errors still show.
 	slog.SetDefault(logging.New(os.Stderr, slog.LevelWarn))
 	table := dbtest.Table(t)
-	clk := clock.NewFake(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	clk := clock.NewFake(Start)
 	cfg := config.Config{
 		TableName:       table.Name,
 		Region:          "us-east-1",
 		AdminClaimName:  "cognito:groups",
 		AdminClaimValue: "client-area-admin",
 		DevAdminToken:   AdminToken,
+		OTPKey:          OTPKey,
 	}
 	return &Env{t: t, Deps: app.New(cfg, table.DB, clk), Clock: clk}
 }

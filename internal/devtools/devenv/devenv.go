@@ -15,7 +15,6 @@ import (
 	"clientarea/internal/config"
 	"clientarea/internal/dynamo"
 	"clientarea/internal/dynamolocal"
-	"clientarea/internal/outbox"
 	"clientarea/internal/samtemplate"
 )
 
@@ -74,8 +73,11 @@ func Open(ctx context.Context, opt Options) (*Env, error) {
 		env.Close()
 		return nil, fmt.Errorf("%w (is %s a DynamoDB?)", err, env.Endpoint)
 	}
-	env.Deps = app.New(cfg, db, clock.System{})
-	env.Deps.Outbox = &outbox.Memory{}
+	env.Deps = app.New(cfg, db, clock.System{}) // SMS and email into the outbox...
+	if cfg.SNSEndpoint != "" {
+		env.Deps.UseSNS(awsCfg) // ...unless an SNS endpoint is given
+		opt.Logf("SMS and notifications go to SNS at %s (SNS_ENDPOINT)", cfg.SNSEndpoint)
+	}
 	return env, nil
 }
 
@@ -84,6 +86,11 @@ func Open(ctx context.Context, opt Options) (*Env, error) {
 var localDefaults = map[string]string{
 	"TABLE_NAME":                 "clientarea-local",
 	"CLIENTAREA_DEV_ADMIN_TOKEN": config.DefaultDevAdminToken,
+	// A fixed, public key: fine for local codes, never used in AWS, where
+	// the functions read the key from Secrets Manager.
+	"CLIENTAREA_OTP_KEY": "local-development-otp-key-not-a-secret",
+	// Where notification events would go; the outbox takes them locally.
+	"NOTIFICATION_TOPIC_ARN": "arn:aws:sns:us-east-1:000000000000:clientarea-local-notifications",
 }
 
 func (e *Env) startDynamoDB(ctx context.Context, root string, opt Options) error {

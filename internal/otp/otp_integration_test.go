@@ -1,0 +1,349 @@
+package otp_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"clientarea/internal/app/apptest"
+	"clientarea/internal/apperr"
+	"clientarea/internal/otp"
+	"clientarea/internal/sms"
+	"clientarea/internal/snstest"
+)
+
+const number = "+4915112345678"
+
+var policy = otp.Policy{TTL: 5 * time.Minute, MaxAttempts: 3, ResendCooldown: time.Minute, MaxSendsPerHour: 5}
+
+type harness struct {
+	env    *apptest.Env
+	engine *otp.Engine
+}
+
+func setup(t *testing.T) harness {
+	env := apptest.New(t)
+	return harness{env: env, engine: env.Deps.OTP()}
+}
+
+var ctx = context.Background()
+
+// issue sends a code for subject and returns the challenge and the code as
+// the SMS carried it.
+func (h harness) issue(t *testing.T, pol otp.Policy, purpose otp.Purpose, subject, phone string) (otp.Challenge, string) {
+	t.Helper()
+	ch, err := h.engine.Issue(ctx, pol, otp.Request{Purpose: purpose, Subject: subject, Phone: phone, Language: "en"})
+	if err != nil {
+		t.Fatalf("issue: %v", err)
+	}
+	return ch, h.lastCode(t)
+}
+
+var codeInText = regexp.MustCompile(`\b([0-9]{6})\b`)
+
+func (h harness) lastCode(t *testing.T) string {
+	t.Helper()
+	sent := h.env.Deps.Outbox.List()
+	if len(sent) == 0 {
+		t.Fatal("no SMS was sent")
+	}
+	m := codeInText.FindStringSubmatch(sent[0].Message)
+	if m == nil {
+		t.Fatalf("no code in %q", sent[0].Message)
+	}
+	return m[1]
+}
+
+func expectCode(t *testing.T, err error, kind apperr.Kind, code string) *apperr.Error {
+	t.Helper()
+	e, ok := apperr.As(err)
+	if !ok || e.Kind != kind || e.Code != code {
+		t.Fatalf("error %v, want %s", err, code)
+	}
+	return e
+}
+
+func wrong(code string) string { return fmt.Sprintf("%06d", (atoi(code)+1)%1_000_000) }
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+func TestRightCodeVerifiesOnce(t *testing.T) {
+	h := setup(t)
+	ch, code := h.issue(t, policy, otp.Login, "c-1", "+49 151 1234 5678")
+	if !ch.ExpiresAt.Equal(h.env.Clock.Now().Add(5*time.Minute)) || !ch.ResendAfter.Equal(h.env.Clock.Now().Add(time.Minute)) {
+		t.Fatalf("challenge %+v", ch)
+	}
+	sent := h.env.Deps.Outbox.List()[0]
+	if sent.To != number || sent.Channel != "sms" || !strings.Contains(sent.Message, "expires in 5 min") {
+		t.Fatalf("sms %+v", sent)
+	}
+	if err := h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
+		t.Fatalf("right code: %v", err)
+	}
+	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.BadRequest, "otp_invalid")
+}
+
+func TestExpiredCodesAreRejectedWhileStillInTheTable(t *testing.T) {
+	h := setup(t)
+	ch, code := h.issue(t, policy, otp.Login, "c-1", number)
+	h.env.Clock.Advance(5 * time.Minute) // expiry is exclusive: at ExpiresAt the code is dead
+	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.BadRequest, "otp_expired")
+	if n := len(h.env.ItemsOfType("otp")); n != 1 {
+		t.Fatalf("%d challenges in the table, want the expired one still there", n)
+	}
+	// Unknown (or TTL-deleted) challenges read the same.
+	expectCode(t, h.engine.Verify(ctx, "NOSUCHCHALLENGE", otp.Login, "c-1", code), apperr.BadRequest, "otp_expired")
+}
+
+// The expiry is stored (for the write condition, and a later TTL for
+// DynamoDB's deletion), and the code works up to it.
+func TestCodeWorksUntilItsExpiry(t *testing.T) {
+	h := setup(t)
+	ch, code := h.issue(t, policy, otp.Login, "c-1", number)
+	item := h.env.ItemsOfType("otp")[0]
+	expires := item["expires_at"].(*types.AttributeValueMemberS).Value
+	ttl := item["ttl"].(*types.AttributeValueMemberN).Value
+	if !strings.HasPrefix(expires, ch.ExpiresAt.Format("2006-01-02T15:04:05")) || ttl == "" {
+		t.Fatalf("expires_at %s ttl %s", expires, ttl)
+	}
+	h.env.Clock.Advance(4*time.Minute + 59*time.Second)
+	if err := h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
+		t.Fatalf("a second before expiry: %v", err)
+	}
+}
+
+func TestWrongCodesCountAndExhaustTheChallenge(t *testing.T) {
+	h := setup(t)
+	ch, code := h.issue(t, policy, otp.PhoneConfirmation, "c-1", number)
+	for i := 1; i <= 3; i++ {
+		e := expectCode(t, h.engine.Verify(ctx, ch.ID, otp.PhoneConfirmation, "c-1", wrong(code)), apperr.BadRequest, "otp_invalid")
+		if want := fmt.Sprintf("%d attempts left", 3-i); !strings.Contains(e.Detail, want) {
+			t.Fatalf("attempt %d: detail %q, want %q", i, e.Detail, want)
+		}
+	}
+	if got := h.env.ItemsOfType("otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "3" {
+		t.Fatalf("attempts stored %s, want 3", got)
+	}
+	// Now even the right code fails.
+	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.PhoneConfirmation, "c-1", code), apperr.RateLimited, "otp_attempts_exhausted")
+	// A malformed code is rejected without counting.
+	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.PhoneConfirmation, "c-1", "12ab"), apperr.BadRequest, "otp_invalid")
+}
+
+func TestConcurrentVerifiesOfTheRightCodeSucceedOnce(t *testing.T) {
+	h := setup(t)
+	for round := range 3 { // a race can hide once; run it a few times
+		h.env.Clock.Advance(time.Hour)
+		ch, code := h.issue(t, policy, otp.Operation("withdraw"), "c-1", number)
+		const n = 8
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[i] = h.engine.Verify(ctx, ch.ID, otp.Operation("withdraw"), "c-1", code)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else if apperr.CodeOf(err) != "otp_invalid" {
+				t.Fatalf("round %d: a losing verify got %v, want otp_invalid", round, err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("round %d: %d of %d concurrent verifies succeeded, want exactly 1", round, ok, n)
+		}
+	}
+}
+
+// Concurrent wrong guesses cannot exceed the attempts: each one is counted.
+func TestConcurrentWrongGuessesAreAllCounted(t *testing.T) {
+	h := setup(t)
+	ch, code := h.issue(t, otp.Policy{TTL: time.Minute, MaxAttempts: 10, MaxSendsPerHour: 5}, otp.Login, "c-1", number)
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", fmt.Sprintf("%06d", (atoi(code)+1+i)%1_000_000))
+		}()
+	}
+	wg.Wait()
+	if got := h.env.ItemsOfType("otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "10" {
+		t.Fatalf("attempts %s after 10 wrong guesses", got)
+	}
+	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.RateLimited, "otp_attempts_exhausted")
+}
+
+func TestCodesAreBoundToPurposeAndSubject(t *testing.T) {
+	h := setup(t)
+	ch, code := h.issue(t, policy, otp.Login, "c-1", number)
+	for _, c := range []struct {
+		purpose otp.Purpose
+		subject string
+	}{
+		{otp.PhoneConfirmation, "c-1"}, {otp.Operation("withdraw"), "c-1"}, {otp.PasswordReset, "c-1"}, {otp.Login, "c-2"},
+	} {
+		expectCode(t, h.engine.Verify(ctx, ch.ID, c.purpose, c.subject, code), apperr.BadRequest, "otp_invalid")
+	}
+	if err := h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
+		t.Fatalf("the right purpose and subject: %v", err)
+	}
+
+	h.env.Clock.Advance(time.Hour)
+	ch, code = h.issue(t, policy, otp.Operation("withdraw"), "c-1", number)
+	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Operation("transfer"), "c-1", code), apperr.BadRequest, "otp_invalid")
+	if err := h.engine.Verify(ctx, ch.ID, otp.Operation("withdraw"), "c-1", code); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResendCooldownPerNumber(t *testing.T) {
+	h := setup(t)
+	h.issue(t, policy, otp.Login, "c-1", number)
+	_, err := h.engine.Issue(ctx, policy, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: "+49 151 12345678"})
+	if e := expectCode(t, err, apperr.RateLimited, "rate_limited"); e.RetryAfter != time.Minute {
+		t.Fatalf("Retry-After %v, want 1m", e.RetryAfter)
+	}
+	h.env.Clock.Advance(40 * time.Second)
+	_, err = h.engine.Issue(ctx, policy, otp.Request{Purpose: otp.PhoneConfirmation, Subject: "c-9", Phone: number})
+	if e := expectCode(t, err, apperr.RateLimited, "rate_limited"); e.RetryAfter != 20*time.Second {
+		t.Fatalf("Retry-After %v, want 20s (the limit is the number's, whoever asks)", e.RetryAfter)
+	}
+	h.issue(t, policy, otp.Login, "c-2", "+12025550143") // another number is not held up
+	h.env.Clock.Advance(20 * time.Second)
+	h.issue(t, policy, otp.Login, "c-1", number)
+	if n := len(h.env.Deps.Outbox.List()); n != 3 {
+		t.Fatalf("%d SMS sent, want 3 (none while limited)", n)
+	}
+}
+
+func TestHourlyCapPerNumber(t *testing.T) {
+	h := setup(t)
+	pol := policy
+	pol.ResendCooldown = 0
+	pol.MaxSendsPerHour = 3
+	h.env.Clock.Set(apptest.Start.Add(10 * time.Minute)) // the window is 09:00-10:00
+	for range 3 {
+		h.issue(t, pol, otp.Login, "c-1", number)
+		h.env.Clock.Advance(time.Minute)
+	}
+	_, err := h.engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
+	if e := expectCode(t, err, apperr.RateLimited, "rate_limited"); e.RetryAfter != 47*time.Minute {
+		t.Fatalf("Retry-After %v, want 47m (until 10:00)", e.RetryAfter)
+	}
+	if n := len(h.env.Deps.Outbox.List()); n != 3 {
+		t.Fatalf("%d SMS sent, want 3", n)
+	}
+	h.env.Clock.Set(apptest.Start.Add(time.Hour))
+	h.issue(t, pol, otp.Login, "c-1", number)
+}
+
+// Both limits are checked before SNS is called; a send SNS refuses leaves
+// no challenge behind and answers sms_unavailable.
+func TestSNSFailureLeavesNoUsableCode(t *testing.T) {
+	h := setup(t)
+	srv := snstest.New(t)
+	h.env.Deps.SMS = sms.SNS{Client: srv.Client(t)}
+	engine := h.env.Deps.OTP()
+	pol := policy
+	pol.SenderID = "Brand"
+
+	srv.Fail(true)
+	_, err := engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number, Language: "de"})
+	expectCode(t, err, apperr.Unavailable, "sms_unavailable")
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].PhoneNumber != number || !strings.HasPrefix(reqs[0].Message, "Ihr Bestätigungscode") ||
+		reqs[0].Attributes["AWS.SNS.SMS.SenderID"].StringValue != "Brand" {
+		t.Fatalf("SNS requests %+v", reqs)
+	}
+	if n := len(h.env.ItemsOfType("otp")); n != 0 {
+		t.Fatalf("%d challenges stored after a failed send, want none", n)
+	}
+	// The failed send counted: the cooldown holds, and SNS is not called.
+	srv.Fail(false)
+	_, err = engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
+	expectCode(t, err, apperr.RateLimited, "rate_limited")
+	if n := len(srv.Requests()); n != 1 {
+		t.Fatalf("SNS called %d times, want 1: limits come first", n)
+	}
+	h.env.Clock.Advance(time.Minute)
+	ch, err := engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeInText.FindStringSubmatch(srv.Requests()[1].Message)[1]
+	if err := engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
+		t.Fatalf("code sent through SNS: %v", err)
+	}
+}
+
+func TestNoPlaintextCodeInTheTable(t *testing.T) {
+	h := setup(t)
+	var codes []string
+	for i := range 5 {
+		h.env.Clock.Advance(time.Hour)
+		_, code := h.issue(t, policy, otp.Login, fmt.Sprintf("c-%d", i), number)
+		codes = append(codes, code)
+	}
+	items := h.env.Items()
+	if len(h.env.ItemsOfType("otp")) != 5 {
+		t.Fatalf("want 5 challenges in %d items", len(items))
+	}
+	// Any attribute, of any item, holding a code as a number of its own
+	// (not inside a longer run of digits such as a timestamp's fraction).
+	for _, code := range codes {
+		alone := regexp.MustCompile(`(^|[^0-9])` + code + `([^0-9]|$)`)
+		for _, it := range items {
+			for name, av := range it {
+				if alone.MatchString(fmt.Sprintf("%+v", av)) {
+					t.Fatalf("attribute %s of %v holds code %s", name, it["PK"], code)
+				}
+			}
+		}
+	}
+}
+
+func TestNoKeyNoCodes(t *testing.T) {
+	h := setup(t)
+	h.env.Deps.OTPKey = []byte("short")
+	_, err := h.env.Deps.OTP().Issue(ctx, policy, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
+	if apperr.KindOf(err) != apperr.Internal {
+		t.Fatalf("issue with a short key: %v", err)
+	}
+	if n := len(h.env.Deps.Outbox.List()); n != 0 {
+		t.Fatalf("%d SMS sent without a key", n)
+	}
+}
+
+func TestAnUnusablePolicyIsRefusedBeforeSending(t *testing.T) {
+	h := setup(t)
+	for _, pol := range []otp.Policy{{MaxAttempts: 3}, {TTL: time.Minute}} {
+		_, err := h.engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
+		if apperr.KindOf(err) != apperr.Internal {
+			t.Fatalf("policy %+v: %v", pol, err)
+		}
+	}
+	if n := len(h.env.Deps.Outbox.List()); n != 0 {
+		t.Fatalf("%d SMS sent", n)
+	}
+}

@@ -12,16 +12,22 @@ import (
 	"os"
 	"sort"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"clientarea/internal/awsclients"
 	"clientarea/internal/clock"
 	"clientarea/internal/config"
+	"clientarea/internal/documents"
 	"clientarea/internal/dynamo"
 	"clientarea/internal/general"
 	"clientarea/internal/httpapi"
+	"clientarea/internal/languages"
 	"clientarea/internal/logging"
 	"clientarea/internal/outbox"
 	"clientarea/internal/principal"
 	"clientarea/internal/sectionapi"
+	"clientarea/internal/translator"
+	"clientarea/internal/verification"
 )
 
 // Deps is what the functions' handlers are built from.
@@ -31,6 +37,8 @@ type Deps struct {
 	Clock  clock.Clock
 	Auth   principal.Resolver
 	Outbox *outbox.Memory // local tools only: where SMS and email go instead of AWS
+	// Translator is nil unless machine translation is configured.
+	Translator translator.Translator
 }
 
 // Load reads the environment, sets the default logger and builds the AWS
@@ -45,7 +53,17 @@ func Load(ctx context.Context) (*Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(cfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{}), nil
+	d := New(cfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{})
+	d.ConnectAWS(awsCfg)
+	return d, nil
+}
+
+// ConnectAWS builds the AWS clients besides DynamoDB that the configuration
+// asks for.
+func (d *Deps) ConnectAWS(awsCfg aws.Config) {
+	if d.Config.TranslateEnabled {
+		d.Translator = translator.NewAWS(awsCfg, d.Config.TranslateEndpoint)
+	}
 }
 
 // New assembles Deps from parts (tests and local tools pass their own).
@@ -72,6 +90,21 @@ var functions = map[string]func(*Deps) *httpapi.Router{
 	"general": func(d *Deps) *httpapi.Router {
 		rt := httpapi.NewRouter()
 		sectionapi.Mount(rt, general.Section, d.sectionEnv())
+		return rt
+	},
+	"documents": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		sectionapi.Mount(rt, documents.Section, d.sectionEnv())
+		return rt
+	},
+	"verification": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		verification.Mount(rt, d.sectionEnv(), d.Translator)
+		return rt
+	},
+	"languages": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		languages.Mount(rt, d.sectionEnv(), languages.VerificationGaps(d.Table, d.Clock))
 		return rt
 	},
 }

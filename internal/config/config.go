@@ -23,6 +23,11 @@ type Config struct {
 	SNSEndpoint       string // SNS_ENDPOINT
 	TranslateEndpoint string // TRANSLATE_ENDPOINT
 
+	// TranslateEnabled turns machine translation on (TRANSLATE_ENABLED=true,
+	// set by the template on the function allowed to call Amazon Translate).
+	// A TRANSLATE_ENDPOINT turns it on too.
+	TranslateEnabled bool
+
 	// AdminClaimName / AdminClaimValue: a JWT whose claim AdminClaimName
 	// contains AdminClaimValue (a group or a scope) is a back-office admin.
 	AdminClaimName  string // ADMIN_CLAIM_NAME (default cognito:groups)
@@ -61,6 +66,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		DevAdminToken:     get("CLIENTAREA_DEV_ADMIN_TOKEN", ""),
 		LogLevel:          logging.ParseLevel(get("AWS_LAMBDA_LOG_LEVEL", "INFO")),
 	}
+	c.TranslateEnabled = c.TranslateEndpoint != "" || strings.EqualFold(get("TRANSLATE_ENABLED", ""), "true")
 	if c.TableName == "" {
 		return c, errors.New("config: TABLE_NAME is required")
 	}

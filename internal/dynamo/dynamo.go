@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -98,4 +99,24 @@ func CancellationReasons(err error) []string {
 		}
 	}
 	return reasons
+}
+
+const maxConflictRetries = 4
+
+// TransactWrite runs items as one transaction. A transaction cancelled only
+// because another one was touching the same items at the same moment decided
+// nothing, so it is tried again (a few times, briefly backing off); the
+// conditions then tell who won.
+func TransactWrite(ctx context.Context, db API, items []types.TransactWriteItem) error {
+	for attempt := 0; ; attempt++ {
+		_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil || !IsTransactionConflict(err) || attempt == maxConflictRetries {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(10*(attempt+1)) * time.Millisecond):
+		}
+	}
 }

@@ -109,8 +109,6 @@ func VersionConflict(section string) error {
 		"%s was changed by someone else; GET it again and reapply your change", section)
 }
 
-const maxConflictRetries = 4
-
 // Save writes c.After as the next version, if the stored version is still
 // c.Before.Version, together with its audit entry. A stale version is a
 // version_conflict error; a failed check is a *CheckFailed.
@@ -120,16 +118,7 @@ func (s *Store[T]) Save(ctx context.Context, c Change[T]) (Record[T], error) {
 	if err != nil {
 		return Record[T]{}, err
 	}
-	for attempt := 0; ; attempt++ {
-		_, err = s.table.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		// Another transaction touching the same items at the same moment
-		// cancels ours without deciding anything: try again, and the
-		// version condition then tells who won.
-		if err == nil || !dynamo.IsTransactionConflict(err) || attempt == maxConflictRetries {
-			break
-		}
-		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
-	}
+	err = dynamo.TransactWrite(ctx, s.table.DB, items)
 	switch {
 	case err == nil:
 		return next, nil

@@ -75,6 +75,7 @@ func Open(ctx context.Context, opt Options) (*Env, error) {
 		return nil, fmt.Errorf("%w (is %s a DynamoDB?)", err, env.Endpoint)
 	}
 	env.Deps = app.New(cfg, db, clock.System{})
+	env.Deps.ConnectAWS(awsCfg)
 	env.Deps.Outbox = &outbox.Memory{}
 	return env, nil
 }

@@ -72,7 +72,7 @@ func TestLanguagesRules(t *testing.T) {
 
 	// Active but disabled languages are fine; codes are spelled canonically.
 	saved := apptest.Do(t, h, apptest.Admin("PUT", path, map[string]any{
-		"active": []any{map[string]any{"code": "en", "enabled": true}, map[string]any{"code": "pt-br", "enabled": true}, map[string]any{"code": "ja"}},
+		"active":  []any{map[string]any{"code": "en", "enabled": true}, map[string]any{"code": "pt-br", "enabled": true}, map[string]any{"code": "ja"}},
 		"default": "PT-BR",
 	}, `"0"`)).Expect(t, 200).Map(t)
 	if fmt.Sprint(saved["active"]) != "[map[code:en enabled:true] map[code:pt-BR enabled:true] map[code:ja enabled:false]]" || saved["default"] != "pt-BR" {

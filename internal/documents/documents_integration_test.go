@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"clientarea/internal/app/apptest"
 	"clientarea/internal/audit"
@@ -15,6 +16,7 @@ func TestDocumentsSection(t *testing.T) {
 	env := apptest.New(t)
 	h := env.Handler("documents")
 	do := func(method string, body any, ifMatch string) *apptest.Response {
+		defer env.Clock.Advance(time.Second) // audit entries are ordered by time
 		return apptest.Do(t, h, apptest.Admin(method, path, body, ifMatch))
 	}
 

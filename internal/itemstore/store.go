@@ -35,6 +35,9 @@ type Spec[T any] struct {
 	Key      func(label string) dynamo.Key // the key of an item, from its label in any case
 	Label    func(T) string
 	Builtins func() []T // items that exist before they are first saved; may be nil
+	// ValidLabel tells a label some item could have from one no item can
+	// have (too long for a key, say), which is then simply not found.
+	ValidLabel func(string) bool
 }
 
 // Record is an item with its concurrency and change metadata. Version 0
@@ -104,6 +107,9 @@ func (s *Store[T]) VersionConflict(label string) error {
 
 // Get returns the item labelled label (any case).
 func (s *Store[T]) Get(ctx context.Context, label string) (Record[T], error) {
+	if !s.spec.ValidLabel(label) {
+		return Record[T]{}, s.NotFound(label)
+	}
 	out, err := s.table.DB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(s.table.Name),
 		Key:            s.spec.Key(label).KeyAttrs(),

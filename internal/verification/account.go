@@ -1,6 +1,8 @@
 package verification
 
 import (
+	"strconv"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -36,14 +38,12 @@ func AccountSection(levels *itemstore.Store[Level], statuses *itemstore.Store[St
 		var out []reference
 		if a.RequiredLevel != nil {
 			if c := levels.ExistsCheck(*a.RequiredLevel); c != nil {
-				out = append(out, reference{*c, apperr.InvalidField("unknown_level", "required_level",
-					"there is no verification level labelled "+quote(*a.RequiredLevel))})
+				out = append(out, reference{*c, unknownLevel(*a.RequiredLevel)})
 			}
 		}
 		if a.RequiredStatus != nil {
 			if c := statuses.ExistsCheck(*a.RequiredStatus); c != nil {
-				out = append(out, reference{*c, apperr.InvalidField("unknown_status", "required_status",
-					"there is no status labelled "+quote(*a.RequiredStatus))})
+				out = append(out, reference{*c, unknownStatus(*a.RequiredStatus)})
 			}
 		}
 		return out
@@ -52,7 +52,7 @@ func AccountSection(levels *itemstore.Store[Level], statuses *itemstore.Store[St
 		Name:      SectionName,
 		Defaults:  func() Account { return Account{} },
 		Normalize: (*Account).Normalize,
-		Validate:  func(Account) error { return nil }, // what it names is checked in the write's transaction
+		Validate:  Account.Validate,
 		Checks: func(a Account) []types.TransactWriteItem {
 			var checks []types.TransactWriteItem
 			for _, r := range refs(a) {
@@ -74,6 +74,26 @@ func (a *Account) Normalize() {
 	}
 }
 
+// Validate refuses labels no level or status can have; whether the named
+// ones exist is checked in the write's own transaction.
+func (a Account) Validate() error {
+	if a.RequiredLevel != nil && !ValidLabel(*a.RequiredLevel) {
+		return unknownLevel(*a.RequiredLevel)
+	}
+	if a.RequiredStatus != nil && !ValidLabel(*a.RequiredStatus) {
+		return unknownStatus(*a.RequiredStatus)
+	}
+	return nil
+}
+
+func unknownLevel(label string) error {
+	return apperr.InvalidField("unknown_level", "required_level", "there is no verification level labelled "+quote(label))
+}
+
+func unknownStatus(label string) error {
+	return apperr.InvalidField("unknown_status", "required_status", "there is no status labelled "+quote(label))
+}
+
 // notNamedCheck is a condition check, for a level's or status's delete,
 // that the verification section does not name label in field.
 func notNamedCheck(table, field, label string) types.TransactWriteItem {
@@ -91,4 +111,10 @@ func inUse(noun, label, field string) error {
 	return apperr.Newf(apperr.Conflict, "in_use", "%s %s is the verification section's %s; change that first", noun, label, field)
 }
 
-func quote(s string) string { return `"` + s + `"` }
+// quote quotes a label for a message, shortening one that no label can be.
+func quote(s string) string {
+	if r := []rune(s); len(r) > 64 {
+		s = string(r[:64]) + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -54,7 +54,7 @@ func Levels(table dynamo.Table, clk clock.Clock) *itemstore.Store[Level] {
 	return itemstore.New(table, clk, itemstore.Spec[Level]{
 		Noun: "verification level", Type: dynamo.TypeLevel, Audit: LevelsAudit,
 		Prefix: dynamo.LevelPrefix, Key: dynamo.LevelKey,
-		Label: func(l Level) string { return l.Label },
+		Label: func(l Level) string { return l.Label }, ValidLabel: ValidLabel,
 	})
 }
 
@@ -112,6 +112,9 @@ func keepLevel(before Level, after *Level) error {
 	keep(&immutable, "type", before.Type, &after.Type)
 	return immutableErr(immutable)
 }
+
+// ValidLabel reports whether label has the form of a level or status label.
+func ValidLabel(label string) bool { return labelPattern.MatchString(label) }
 
 // checkLabel validates a level or status label.
 func checkLabel(f *apperr.Fields, label string) {

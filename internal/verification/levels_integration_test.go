@@ -196,3 +196,16 @@ func TestLevelMalformedBodies(t *testing.T) {
 	c.do("POST", levels, kyc1(), "").Expect(t, 201)
 	c.do("PUT", levels+"/kyc1", `{"version":"one"}`, "").ExpectProblem(t, 400, "bad_request")
 }
+
+// Labels no item can have (here, too long for a key) are simply not found,
+// and a section cannot name them: never a 5xx from the database.
+func TestImpossibleLabelsAreNotFound(t *testing.T) {
+	c := setup(t)
+	huge := strings.Repeat("x", 5000)
+	c.do("GET", levels+"/"+huge, nil, "").ExpectProblem(t, 404, "not_found")
+	c.do("PUT", statuses+"/"+huge, map[string]any{}, `"1"`).ExpectProblem(t, 404, "not_found")
+	c.do("DELETE", levels+"/"+huge, nil, `"1"`).ExpectProblem(t, 404, "not_found")
+	c.do("POST", levels+"/"+huge+"/clone", map[string]any{"from": "en", "to": "de"}, "").ExpectProblem(t, 404, "not_found")
+	c.do("PUT", section, map[string]any{"required_level": huge}, `"0"`).ExpectProblem(t, 422, "unknown_level")
+	c.do("PUT", section, map[string]any{"required_status": huge}, `"0"`).ExpectProblem(t, 422, "unknown_status")
+}

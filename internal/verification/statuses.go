@@ -32,7 +32,7 @@ func Statuses(table dynamo.Table, clk clock.Clock) *itemstore.Store[Status] {
 	return itemstore.New(table, clk, itemstore.Spec[Status]{
 		Noun: "status", Type: dynamo.TypeStatus, Audit: StatusesAudit,
 		Prefix: dynamo.StatusPrefix, Key: dynamo.StatusKey,
-		Label:    func(s Status) string { return s.Label },
+		Label: func(s Status) string { return s.Label }, ValidLabel: ValidLabel,
 		Builtins: func() []Status { return []Status{initStatus()} },
 	})
 }

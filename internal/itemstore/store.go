@@ -343,12 +343,11 @@ func (s *Store[T]) transact(ctx context.Context, items []types.TransactWriteItem
 		}
 		return nil
 	}
-	for _, i := range dynamo.FailedConditions(err) {
-		if i >= 2 {
-			return &CheckFailed{Index: i - 2}
-		}
+	failed := dynamo.FailedConditions(err)
+	if len(failed) == 0 || failed[0] < 2 { // the item's own condition decides first
+		return errStale
 	}
-	return errStale
+	return &CheckFailed{Index: failed[0] - 2}
 }
 
 // ExistsCheck returns a condition check, for another write's transaction,

@@ -17,9 +17,11 @@ import (
 	"clientarea/internal/awsclients"
 	"clientarea/internal/clock"
 	"clientarea/internal/config"
+	"clientarea/internal/documents"
 	"clientarea/internal/dynamo"
 	"clientarea/internal/general"
 	"clientarea/internal/httpapi"
+	"clientarea/internal/languages"
 	"clientarea/internal/logging"
 	"clientarea/internal/notify"
 	"clientarea/internal/otp"
@@ -28,6 +30,8 @@ import (
 	"clientarea/internal/sectionapi"
 	"clientarea/internal/security"
 	"clientarea/internal/sms"
+	"clientarea/internal/translator"
+	"clientarea/internal/verification"
 )
 
 // Deps is what the functions' handlers are built from.
@@ -41,6 +45,8 @@ type Deps struct {
 	SMS    sms.Sender       // SNS in AWS (and with SNS_ENDPOINT), else the outbox
 	Notify notify.Publisher // the notification topic in AWS, else the outbox
 	OTPKey []byte           // HMAC key of one-time-password hashes (see otp.LoadKey)
+	// Translator is nil unless machine translation is configured.
+	Translator translator.Translator
 }
 
 // Load reads the environment, sets the default logger and builds the AWS
@@ -57,6 +63,7 @@ func Load(ctx context.Context) (*Deps, error) {
 	}
 	d := New(cfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{})
 	d.UseSNS(awsCfg)
+	d.ConnectAWS(awsCfg)
 	d.Outbox = nil
 	if cfg.OTPKeySecretARN != "" {
 		sm := awsclients.SecretsManager(awsCfg, cfg.SecretsManagerEndpoint)
@@ -73,6 +80,14 @@ func (d *Deps) UseSNS(awsCfg aws.Config) {
 	client := awsclients.SNS(awsCfg, d.Config.SNSEndpoint)
 	d.SMS = sms.SNS{Client: client}
 	d.Notify = notify.Topic{Client: client, TopicARN: d.Config.NotificationTopicARN}
+}
+
+// ConnectAWS builds the AWS clients besides DynamoDB and SNS that the
+// configuration asks for: the translator, when machine translation is on.
+func (d *Deps) ConnectAWS(awsCfg aws.Config) {
+	if d.Config.TranslateEnabled {
+		d.Translator = translator.NewAWS(awsCfg, d.Config.TranslateEndpoint)
+	}
 }
 
 // New assembles Deps from parts (tests and local tools pass their own).
@@ -112,6 +127,21 @@ var functions = map[string]func(*Deps) *httpapi.Router{
 	"general": func(d *Deps) *httpapi.Router {
 		rt := httpapi.NewRouter()
 		sectionapi.Mount(rt, general.Section, d.sectionEnv())
+		return rt
+	},
+	"documents": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		sectionapi.Mount(rt, documents.Section, d.sectionEnv())
+		return rt
+	},
+	"verification": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		verification.Mount(rt, d.sectionEnv(), d.Translator)
+		return rt
+	},
+	"languages": func(d *Deps) *httpapi.Router {
+		rt := httpapi.NewRouter()
+		languages.Mount(rt, d.sectionEnv(), languages.VerificationGaps(d.Table, d.Clock))
 		return rt
 	},
 	"security": func(d *Deps) *httpapi.Router {

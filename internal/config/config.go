@@ -25,6 +25,11 @@ type Config struct {
 	// SecretsManagerEndpoint overrides the Secrets Manager endpoint.
 	SecretsManagerEndpoint string // SECRETSMANAGER_ENDPOINT
 
+	// TranslateEnabled turns machine translation on (TRANSLATE_ENABLED=true,
+	// set by the template on the function allowed to call Amazon Translate).
+	// A TRANSLATE_ENDPOINT turns it on too.
+	TranslateEnabled bool
+
 	// AdminClaimName / AdminClaimValue: a JWT whose claim AdminClaimName
 	// contains AdminClaimValue (a group or a scope) is a back-office admin.
 	AdminClaimName  string // ADMIN_CLAIM_NAME (default cognito:groups)
@@ -78,6 +83,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		OTPKey:                 get("CLIENTAREA_OTP_KEY", ""),
 		NotificationTopicARN:   get("NOTIFICATION_TOPIC_ARN", ""),
 	}
+	c.TranslateEnabled = c.TranslateEndpoint != "" || strings.EqualFold(get("TRANSLATE_ENABLED", ""), "true")
 	if c.TableName == "" {
 		return c, errors.New("config: TABLE_NAME is required")
 	}

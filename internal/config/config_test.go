@@ -21,3 +21,22 @@ func TestFromLookup(t *testing.T) {
 		t.Fatalf("log level %v", c.LogLevel)
 	}
 }
+
+func TestMachineTranslationIsOnOnlyWhenConfigured(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"TRANSLATE_ENABLED": "false"}, false},
+		{map[string]string{"TRANSLATE_ENABLED": "TRUE"}, true},
+		{map[string]string{"TRANSLATE_ENDPOINT": "http://127.0.0.1:9"}, true},
+	}
+	for _, c := range cases {
+		c.env["TABLE_NAME"] = "t"
+		cfg, err := FromLookup(lookup(c.env))
+		if err != nil || cfg.TranslateEnabled != c.want {
+			t.Errorf("%v: TranslateEnabled %v (%v), want %v", c.env, cfg.TranslateEnabled, err, c.want)
+		}
+	}
+}

@@ -115,6 +115,10 @@ func (t Table) TransactWrite(ctx context.Context, items []types.TransactWriteIte
 		if err == nil || !IsTransactionConflict(err) || attempt == maxConflictRetries {
 			return err
 		}
-		time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(10*(attempt+1)) * time.Millisecond):
+		}
 	}
 }

@@ -18,6 +18,8 @@ type Key struct {
 const (
 	TypeSection = "section"
 	TypeAudit   = "audit"
+	TypeLevel   = "level"
+	TypeStatus  = "status"
 )
 
 const configPK = "CONFIG"
@@ -26,6 +28,20 @@ const configPK = "CONFIG"
 func SectionKey(section string) Key {
 	return Key{PK: configPK, SK: "SECTION#" + section}
 }
+
+// Verification levels and statuses live in the configuration partition,
+// one item each, keyed by their lower-cased label so that labels are unique
+// regardless of case.
+const (
+	LevelPrefix  = "LEVEL#"
+	StatusPrefix = "STATUS#"
+)
+
+// LevelKey is the key of the verification level labelled label (any case).
+func LevelKey(label string) Key { return Key{PK: configPK, SK: LevelPrefix + Lower(label)} }
+
+// StatusKey is the key of the status labelled label (any case).
+func StatusKey(label string) Key { return Key{PK: configPK, SK: StatusPrefix + Lower(label)} }
 
 // ConfigPartition is the partition holding all configuration, so that
 // everything a client request needs is one Query.

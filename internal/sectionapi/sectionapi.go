@@ -5,16 +5,12 @@
 package sectionapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"time"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"clientarea/internal/apperr"
 	"clientarea/internal/clock"
 	"clientarea/internal/dynamo"
 	"clientarea/internal/httpapi"
@@ -111,64 +107,20 @@ func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
 	return h.write(w, saved, extra)
 }
 
-// metaFields are the answer's read-only fields that a client may send back.
-var metaFields = []string{"version", "updated_at", "updated_by"}
-
-// decode reads the body as the section document plus its optional version.
-// The body is read as an object first so that the metadata a GET returned
-// can be sent back unchanged, then decoded strictly into T.
+// decode reads the body as the section document plus its optional version;
+// the metadata a GET returned may be sent back unchanged.
 func (h handler[T]) decode(w http.ResponseWriter, r *http.Request) (T, *int64, error) {
 	var doc T
-	body, err := httpapi.ReadBody(w, r)
-	if err != nil {
-		return doc, nil, err
-	}
-	var fields map[string]json.RawMessage
-	if err := httpapi.Unmarshal(body, &fields); err != nil {
-		return doc, nil, err
-	}
-	var version *int64
-	if raw, ok := fields["version"]; ok && !bytes.Equal(raw, []byte("null")) {
-		version = new(int64)
-		if err := json.Unmarshal(raw, version); err != nil {
-			return doc, nil, apperr.New(apperr.BadRequest, "bad_request", "field version must be an integer")
-		}
-	}
-	for _, k := range metaFields {
-		delete(fields, k)
-	}
+	readOnly := httpapi.ReadOnlyFields
 	if h.def.Annotate != nil {
-		delete(fields, "warnings")
+		readOnly = append(slices.Clip(readOnly), "warnings")
 	}
-	rest, _ := json.Marshal(fields)
-	if err := httpapi.Unmarshal(rest, &doc); err != nil {
-		return doc, nil, err
-	}
-	return doc, version, nil
+	version, err := httpapi.DecodeDocument(w, r, &doc, readOnly...)
+	return doc, version, err
 }
 
 // write answers the document with its metadata added to the same object.
 func (h handler[T]) write(w http.ResponseWriter, rec sectionstore.Record[T], extra map[string]any) error {
-	body, err := json.Marshal(rec.Doc)
-	if err != nil || len(body) < 2 || body[0] != '{' {
-		return apperr.Internalf("encode section "+h.def.Name, fmt.Errorf("document is not an object: %v", err))
-	}
-	meta := map[string]any{"version": rec.Version}
-	if rec.Version > 0 {
-		meta["updated_at"] = rec.UpdatedAt.UTC().Format(time.RFC3339)
-		meta["updated_by"] = rec.UpdatedBy
-	}
-	for k, v := range extra {
-		meta[k] = v
-	}
-	metaJSON, _ := json.Marshal(meta)
-	out := body[:len(body)-1]
-	if len(body) > 2 {
-		out = append(out, ',')
-	}
-	out = append(out, metaJSON[1:]...)
-	httpapi.SetETag(w, rec.Version)
-	w.Header().Set("Cache-Control", "no-store")
-	httpapi.WriteJSON(w, http.StatusOK, json.RawMessage(out))
-	return nil
+	v := httpapi.Versioned{Version: rec.Version, UpdatedAt: rec.UpdatedAt, UpdatedBy: rec.UpdatedBy}
+	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, v, extra)
 }

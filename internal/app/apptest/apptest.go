@@ -164,3 +164,13 @@ func FieldErrors(t testing.TB, problem map[string]any) []string {
 	}
 	return fields
 }
+
+// Admin is a request with the admin token; ifMatch, unless empty, is sent
+// as the If-Match header.
+func Admin(method, path string, body any, ifMatch string) Request {
+	r := Request{Method: method, Path: path, Body: body, Token: AdminToken}
+	if ifMatch != "" {
+		r.Headers = map[string]string{"If-Match": ifMatch}
+	}
+	return r
+}

@@ -78,6 +78,7 @@ func Open(ctx context.Context, opt Options) (*Env, error) {
 		env.Deps.UseSNS(awsCfg) // ...unless an SNS endpoint is given
 		opt.Logf("SMS and notifications go to SNS at %s (SNS_ENDPOINT)", cfg.SNSEndpoint)
 	}
+	env.Deps.ConnectAWS(awsCfg) // the translator, when TRANSLATE_ENDPOINT is set
 	return env, nil
 }
 

@@ -1,0 +1,15 @@
+// Command documents is the Lambda function of the Documents configuration
+// section (/admin/config/documents). Its behaviour lives in
+// internal/documents; internal/app wires it.
+package main
+
+import (
+	"context"
+
+	"clientarea/internal/app"
+	"clientarea/internal/lambdaapp"
+)
+
+func main() {
+	lambdaapp.Start(app.MustBuild(context.Background(), "documents"))
+}

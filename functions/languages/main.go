@@ -1,0 +1,16 @@
+// Command languages is the Lambda function of the Languages configuration
+// section and the available-languages list (/admin/config/languages,
+// /admin/languages/available). Its behaviour lives in internal/languages;
+// internal/app wires it.
+package main
+
+import (
+	"context"
+
+	"clientarea/internal/app"
+	"clientarea/internal/lambdaapp"
+)
+
+func main() {
+	lambdaapp.Start(app.MustBuild(context.Background(), "languages"))
+}

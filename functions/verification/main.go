@@ -1,0 +1,16 @@
+// Command verification is the Lambda function of the verification section,
+// levels and statuses (/admin/config/verification, /admin/verification-levels...,
+// /admin/statuses...). Its behaviour lives in internal/verification;
+// internal/app wires it.
+package main
+
+import (
+	"context"
+
+	"clientarea/internal/app"
+	"clientarea/internal/lambdaapp"
+)
+
+func main() {
+	lambdaapp.Start(app.MustBuild(context.Background(), "verification"))
+}

@@ -10,7 +10,7 @@ import (
 
 // BenchmarkValidate measures the CPU cost of the section's rules alone.
 func BenchmarkValidate(b *testing.B) {
-	doc := general.Defaults()
+	doc := general.Section.Default()
 	b.ReportAllocs()
 	for b.Loop() {
 		c := doc

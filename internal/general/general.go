@@ -42,16 +42,8 @@ type Security struct {
 // Section is the section's definition for the shared section API.
 var Section = sectionapi.Definition[Config]{
 	Name:      "general",
-	Defaults:  Defaults,
 	Normalize: (*Config).Normalize,
 	Validate:  Config.Validate,
-}
-
-// Defaults is the document before the first save.
-func Defaults() Config {
-	c := Config{}
-	c.Normalize()
-	return c
 }
 
 // Normalize applies the "left blank" rules: a missing activation flag is on,

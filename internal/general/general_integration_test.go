@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -22,16 +21,12 @@ func setup(t *testing.T) (*apptest.Env, http.Handler) {
 	return env, env.Handler("general")
 }
 
-func get(t *testing.T, h http.Handler) *apptest.Response {
-	return apptest.Do(t, h, apptest.Request{Method: "GET", Path: path, Token: apptest.AdminToken})
-}
+func section(h http.Handler) apptest.Section { return apptest.Section{H: h, Path: path} }
+
+func get(t *testing.T, h http.Handler) *apptest.Response { return section(h).Get(t) }
 
 func put(t *testing.T, h http.Handler, body any, ifMatch string) *apptest.Response {
-	r := apptest.Request{Method: "PUT", Path: path, Body: body, Token: apptest.AdminToken}
-	if ifMatch != "" {
-		r.Headers = map[string]string{"If-Match": ifMatch}
-	}
-	return apptest.Do(t, h, r)
+	return section(h).Put(t, body, ifMatch)
 }
 
 func TestDefaultsBeforeFirstSave(t *testing.T) {
@@ -175,35 +170,9 @@ func TestConcurrentWritersLoseNoUpdate(t *testing.T) {
 	env, h := setup(t)
 	put(t, h, map[string]any{}, `"0"`).Expect(t, 200)
 
-	const writers = 12
-	statuses := make([]int, writers)
-	var wg sync.WaitGroup
-	for i := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body := map[string]any{"clients": map[string]any{"max_accounts": 100 + i}}
-			statuses[i] = put(t, h, body, `"1"`).Status
-		}()
-	}
-	wg.Wait()
-
-	winner := -1
-	for i, s := range statuses {
-		switch s {
-		case 200:
-			if winner >= 0 {
-				t.Fatalf("two writers succeeded with the same version: %d and %d", winner, i)
-			}
-			winner = i
-		case 412:
-		default:
-			t.Fatalf("writer %d got %d", i, s)
-		}
-	}
-	if winner < 0 {
-		t.Fatal("no writer succeeded")
-	}
+	winner := section(h).RaceWriters(t, 12, `"1"`, func(i int) any {
+		return map[string]any{"clients": map[string]any{"max_accounts": 100 + i}}
+	})
 	doc := get(t, h).Expect(t, 200).Map(t)
 	if doc["version"] != 2.0 || doc["clients"].(map[string]any)["max_accounts"] != float64(100+winner) {
 		t.Fatalf("stored %v, want the winner's max_accounts %d at version 2", doc, 100+winner)
@@ -283,9 +252,5 @@ func TestUnknownRoutesAndMethods(t *testing.T) {
 
 func auditEntries(t *testing.T, env *apptest.Env) []audit.Record {
 	t.Helper()
-	entries, err := audit.List(context.Background(), env.Deps.Table, "general", 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return entries
+	return env.AuditEntries("general")
 }

@@ -21,9 +21,11 @@ import (
 // Definition is what makes one section different from another.
 type Definition[T any] struct {
 	Name      string   // path segment under /admin/config/ and audit section
-	Defaults  func() T // the document before the first save
 	Normalize func(*T) // fills left-out and null fields with their defaults
-	Validate  func(T) error
+	// Defaults builds the document before the first save. When nil, it is
+	// the zero document after Normalize: "everything left blank".
+	Defaults func() T
+	Validate func(T) error
 	// Checks, when set, returns condition checks that must hold in the
 	// write's transaction, and Checked maps a failed check (by index) to the
 	// caller's error. Used when a section names other items.
@@ -32,6 +34,16 @@ type Definition[T any] struct {
 	// Annotate, when set, adds read-only fields (such as "warnings") to the
 	// answer of a successful PUT. Clients may send them back; they are ignored.
 	Annotate func(ctx context.Context, doc T) (map[string]any, error)
+}
+
+// Default returns the section's document before its first save.
+func (def Definition[T]) Default() T {
+	if def.Defaults != nil {
+		return def.Defaults()
+	}
+	var doc T
+	def.Normalize(&doc)
+	return doc
 }
 
 // Env is what a mounted section needs from its function.
@@ -44,7 +56,7 @@ type Env struct {
 // Mount serves GET and PUT /admin/config/<name> on rt and returns the
 // section's store, for code that reads the section directly.
 func Mount[T any](rt *httpapi.Router, def Definition[T], env Env) *sectionstore.Store[T] {
-	store := sectionstore.New(env.Table, env.Clock, def.Name, def.Defaults)
+	store := sectionstore.New(env.Table, env.Clock, def.Name, def.Default)
 	h := handler[T]{def: def, store: store}
 	path := "/admin/config/" + def.Name
 	rt.Handle("GET "+path, h.get, env.Guard)

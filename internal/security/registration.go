@@ -31,16 +31,8 @@ type Registration struct {
 // RegistrationSection is the Registration section's definition.
 var RegistrationSection = sectionapi.Definition[Registration]{
 	Name:      "registration",
-	Defaults:  RegistrationDefaults,
 	Normalize: (*Registration).Normalize,
 	Validate:  Registration.Validate,
-}
-
-// RegistrationDefaults is the document before the first save.
-func RegistrationDefaults() Registration {
-	r := Registration{}
-	r.Normalize()
-	return r
 }
 
 // Normalize gives blank fields their defaults.

@@ -56,16 +56,8 @@ type SMS struct {
 // Section is the Security section's definition for the shared section API.
 var Section = sectionapi.Definition[Config]{
 	Name:      "security",
-	Defaults:  Defaults,
 	Normalize: (*Config).Normalize,
 	Validate:  Config.Validate,
-}
-
-// Defaults is the document before the first save: mandatory 2FA off.
-func Defaults() Config {
-	c := Config{}
-	c.Normalize()
-	return c
 }
 
 // Normalize gives left-out and null fields their defaults and lists the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -148,19 +147,9 @@ func TestConcurrentVerifiesOfTheRightCodeSucceedOnce(t *testing.T) {
 		h.env.Clock.Advance(time.Hour)
 		ch, code := h.issue(t, policy, otp.Operation("withdraw"), "c-1", number)
 		const n = 8
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[i] = h.engine.Verify(ctx, ch.ID, otp.Operation("withdraw"), "c-1", code)
-			}()
-		}
-		close(start)
-		wg.Wait()
+		errs := apptest.Concurrently(n, func(int) error {
+			return h.engine.Verify(ctx, ch.ID, otp.Operation("withdraw"), "c-1", code)
+		})
 		ok := 0
 		for _, err := range errs {
 			if err == nil {
@@ -179,15 +168,9 @@ func TestConcurrentVerifiesOfTheRightCodeSucceedOnce(t *testing.T) {
 func TestConcurrentWrongGuessesAreAllCounted(t *testing.T) {
 	h := setup(t)
 	ch, code := h.issue(t, otp.Policy{TTL: time.Minute, MaxAttempts: 10, MaxSendsPerHour: 5}, otp.Login, "c-1", number)
-	var wg sync.WaitGroup
-	for i := range 10 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", fmt.Sprintf("%06d", (atoi(code)+1+i)%1_000_000))
-		}()
-	}
-	wg.Wait()
+	apptest.Concurrently(10, func(i int) error {
+		return h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", fmt.Sprintf("%06d", (atoi(code)+1+i)%1_000_000))
+	})
 	if got := h.env.ItemsOfType("otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "10" {
 		t.Fatalf("attempts %s after 10 wrong guesses", got)
 	}

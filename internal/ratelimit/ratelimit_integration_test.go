@@ -2,7 +2,6 @@ package ratelimit_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,16 +17,7 @@ func TestConcurrentTakesNeverExceedTheLimit(t *testing.T) {
 	l := ratelimit.Limiter{Table: env.Deps.Table}
 	rule := ratelimit.Rule{Kind: "test_hour", Subject: "+4915112345678", Limit: 3, Per: time.Hour}
 	const n = 12
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = l.Take(context.Background(), env.Clock.Now(), rule)
-		}()
-	}
-	wg.Wait()
+	errs := apptest.Concurrently(n, func(int) error { return l.Take(context.Background(), env.Clock.Now(), rule) })
 	ok := 0
 	for _, err := range errs {
 		switch {

@@ -3,12 +3,12 @@ package verification_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"clientarea/internal/app/apptest"
 	"clientarea/internal/verification"
 )
 
@@ -64,22 +64,13 @@ func TestDeleteRacingRequiredLevelNeverLeavesADanglingName(t *testing.T) {
 		body["label"] = label
 		c.do("POST", levels, body, "").Expect(t, 201)
 
-		var del, put int
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			<-start
-			del = c.do("DELETE", levels+"/"+label, nil, `"1"`).Status
-		}()
-		go func() {
-			defer wg.Done()
-			<-start
-			put = c.do("PUT", section, map[string]any{"required_level": label}, fmt.Sprintf(`"%d"`, sectionVersion)).Status
-		}()
-		close(start)
-		wg.Wait()
+		statuses := apptest.Concurrently(2, func(i int) int {
+			if i == 0 {
+				return c.do("DELETE", levels+"/"+label, nil, `"1"`).Status
+			}
+			return c.do("PUT", section, map[string]any{"required_level": label}, fmt.Sprintf(`"%d"`, sectionVersion)).Status
+		})
+		del, put := statuses[0], statuses[1]
 
 		cfg := c.do("GET", section, nil, "").Expect(t, 200).Map(t)
 		levelStatus := c.do("GET", levels+"/"+label, nil, "").Status

@@ -3,8 +3,9 @@ package verification_test
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
+
+	"clientarea/internal/app/apptest"
 )
 
 func TestLevelLifecycle(t *testing.T) {
@@ -80,20 +81,13 @@ func TestLevelLabelsAreUniqueRegardlessOfCase(t *testing.T) {
 func TestTenConcurrentCreatesOfOneLabelGiveOne201(t *testing.T) {
 	c := setup(t)
 	const n = 10
-	statuses := make([]int, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body := kyc1()
-			body["label"] = []string{"kyc1", "KYC1", "Kyc1"}[i%3]
-			body["properties"] = []string{fmt.Sprintf("p%d", i)}
-			body["translations"] = map[string]any{}
-			statuses[i] = c.do("POST", levels, body, "").Status
-		}()
-	}
-	wg.Wait()
+	statuses := apptest.Concurrently(n, func(i int) int {
+		body := kyc1()
+		body["label"] = []string{"kyc1", "KYC1", "Kyc1"}[i%3]
+		body["properties"] = []string{fmt.Sprintf("p%d", i)}
+		body["translations"] = map[string]any{}
+		return c.do("POST", levels, body, "").Status
+	})
 	created, winner := 0, -1
 	for i, s := range statuses {
 		switch s {

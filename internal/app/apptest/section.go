@@ -3,7 +3,6 @@ package apptest
 import (
 	"context"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,16 +40,7 @@ func (s Section) Put(t testing.TB, body any, ifMatch string) *Response {
 // t unless exactly one got 200 and every other one 412.
 func (s Section) RaceWriters(t testing.TB, n int, ifMatch string, body func(i int) any) int {
 	t.Helper()
-	statuses := make([]int, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			statuses[i] = s.Put(t, body(i), ifMatch).Status
-		}()
-	}
-	wg.Wait()
+	statuses := Concurrently(n, func(i int) int { return s.Put(t, body(i), ifMatch).Status })
 	winner := -1
 	for i, st := range statuses {
 		switch {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"clientarea/internal/app"
 	"clientarea/internal/awsclients"
@@ -80,6 +81,15 @@ func Open(ctx context.Context, opt Options) (*Env, error) {
 	}
 	env.Deps.ConnectAWS(awsCfg) // the translator, when TRANSLATE_ENDPOINT is set
 	return env, nil
+}
+
+// DynamoDBPort is the port of the local tools' DynamoDB Local:
+// $DYNAMODB_PORT, or 8000.
+func DynamoDBPort() int {
+	if v, err := strconv.Atoi(os.Getenv("DYNAMODB_PORT")); err == nil && v > 0 {
+		return v
+	}
+	return 8000
 }
 
 // localDefaults are the settings of the local tools when the environment

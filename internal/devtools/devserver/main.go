@@ -39,7 +39,7 @@ func run() error {
 	slog.SetDefault(logging.New(os.Stdout, logging.ParseLevel(os.Getenv("AWS_LAMBDA_LOG_LEVEL"))))
 
 	env, err := devenv.Open(ctx, devenv.Options{
-		DynamoDBPort: envInt("DYNAMODB_PORT", 8000),
+		DynamoDBPort: devenv.DynamoDBPort(),
 		Persist:      true,
 		Logf:         func(f string, a ...any) { fmt.Printf(f+"\n", a...) },
 	})

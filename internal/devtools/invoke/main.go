@@ -3,9 +3,10 @@
 // Lambda handler (event → API proxy adapter → handler → DynamoDB Local) and
 // prints the API Gateway response, like `sam local invoke` without Docker.
 //
-// It uses the DynamoDB at DYNAMODB_ENDPOINT when set (for instance the one
-// of a running `make run`, http://127.0.0.1:8000); otherwise it starts a
-// fresh in-memory DynamoDB Local for this one invocation.
+// Like a deployed function, each invocation sees what earlier ones (and
+// `make run`) stored: it uses the DynamoDB Local of a running `make run`, or
+// starts one on the same port and data folder (.cache/dynamodb-data) for the
+// invocation, or the DynamoDB at DYNAMODB_ENDPOINT when that is set.
 package main
 
 import (
@@ -47,7 +48,11 @@ func run(fn, eventPath string) error {
 	// Function logs go to stderr, as CloudWatch would get them; the response to stdout.
 	slog.SetDefault(logging.New(os.Stderr, logging.ParseLevel(os.Getenv("AWS_LAMBDA_LOG_LEVEL"))))
 	ctx := context.Background()
-	env, err := devenv.Open(ctx, devenv.Options{Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+	env, err := devenv.Open(ctx, devenv.Options{
+		DynamoDBPort: devenv.DynamoDBPort(),
+		Persist:      true,
+		Logf:         func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) },
+	})
 	if err != nil {
 		return err
 	}

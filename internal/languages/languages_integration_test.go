@@ -18,7 +18,7 @@ func setup(t *testing.T) (*apptest.Env, http.Handler) {
 func TestLanguagesDefaults(t *testing.T) {
 	_, h := setup(t)
 	got := string(apptest.Do(t, h, apptest.Admin("GET", path, nil, "")).Expect(t, 200).Body)
-	if want := `{"active":[{"code":"en","enabled":true}],"default":"en","version":0}` + "\n"; got != want {
+	if want := `{"active":[{"code":"en","enabled":true}],"default":"en","version":0,"warnings":[]}` + "\n"; got != want {
 		t.Fatalf("defaults %s, want %s", got, want)
 	}
 }
@@ -116,6 +116,10 @@ func TestEnablingALanguageWarnsAboutMissingTranslations(t *testing.T) {
 	}
 	if res["version"] != 1.0 {
 		t.Fatalf("the PUT is saved despite warnings: %v", res)
+	}
+	// An admin opening the section later sees the same gaps.
+	if again := apptest.Do(t, h, apptest.Admin("GET", path, nil, "")).Expect(t, 200).Map(t); fmt.Sprint(again["warnings"]) != fmt.Sprint(res["warnings"]) {
+		t.Fatalf("GET warnings %v, PUT warnings %v", again["warnings"], res["warnings"])
 	}
 	// Nothing missing: an empty list.
 	res = apptest.Do(t, h, apptest.Admin("PUT", path, map[string]any{}, `"1"`)).Expect(t, 200).Map(t)

@@ -32,7 +32,7 @@ type Definition[T any] struct {
 	Checks  func(T) []types.TransactWriteItem
 	Checked func(doc T, failed int) error
 	// Annotate, when set, adds read-only fields (such as "warnings") to the
-	// answer of a successful PUT. Clients may send them back; they are ignored.
+	// answers of GET and PUT. Clients may send them back; they are ignored.
 	Annotate func(ctx context.Context, doc T) (map[string]any, error)
 }
 
@@ -75,7 +75,7 @@ func (h handler[T]) get(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.def.Normalize(&rec.Doc)
-	return h.write(w, rec, nil)
+	return h.answer(r.Context(), w, rec)
 }
 
 func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
@@ -110,13 +110,19 @@ func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return h.answer(ctx, w, saved)
+}
+
+// answer writes rec with the section's annotations, if it has any.
+func (h handler[T]) answer(ctx context.Context, w http.ResponseWriter, rec sectionstore.Record[T]) error {
 	var extra map[string]any
 	if h.def.Annotate != nil {
-		if extra, err = h.def.Annotate(ctx, saved.Doc); err != nil {
+		var err error
+		if extra, err = h.def.Annotate(ctx, rec.Doc); err != nil {
 			return err
 		}
 	}
-	return h.write(w, saved, extra)
+	return h.write(w, rec, extra)
 }
 
 // decode reads the body as the section document plus its optional version;

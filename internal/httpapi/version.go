@@ -23,8 +23,11 @@ func ExpectedVersion(r *http.Request, bodyVersion *int64) (int64, error) {
 	header := strings.TrimSpace(r.Header.Get("If-Match"))
 	if header == "" {
 		if bodyVersion == nil {
-			return 0, apperr.New(apperr.PreconditionRequired, "precondition_required",
-				`send If-Match: "<version>" (from the ETag of a GET) or the version in the body`)
+			detail := `send If-Match: "<version>" (from the ETag of a GET) or the version in the body`
+			if r.Method == http.MethodDelete {
+				detail = `send If-Match: "<version>" (from the ETag of a GET)`
+			}
+			return 0, apperr.New(apperr.PreconditionRequired, "precondition_required", detail)
 		}
 		if *bodyVersion < 0 {
 			return 0, apperr.New(apperr.BadRequest, "bad_request", "version must not be negative")

@@ -29,6 +29,7 @@ type Function struct {
 	LogicalID string
 	Name      string // LogicalID without "Function", lower-cased: the functions/ folder
 	Routes    []Route
+	Policies  []Statement
 }
 
 // Route is one HttpApi event.
@@ -159,12 +160,15 @@ func Load(path string) (*Template, error) {
 	return t, nil
 }
 
-func parseFunction(id string, props *yaml.Node) (Function, error) {
+func parseFunction(id string, props *yaml.Node) (fn Function, err error) {
 	var raw rawFunction
 	if err := props.Decode(&raw); err != nil {
 		return Function{}, fmt.Errorf("function %s: %w", id, err)
 	}
-	fn := Function{LogicalID: id, Name: strings.ToLower(strings.TrimSuffix(id, "Function"))}
+	fn = Function{LogicalID: id, Name: strings.ToLower(strings.TrimSuffix(id, "Function"))}
+	if fn.Policies, err = parsePolicies(id, props); err != nil {
+		return Function{}, err
+	}
 	for name, ev := range raw.Events {
 		if ev.Type != "HttpApi" {
 			continue

@@ -21,3 +21,30 @@ func TestFindParsesTheRepositoryTemplate(t *testing.T) {
 		t.Fatalf("default authorizer %q", tpl.DefaultAuthorizer)
 	}
 }
+
+func TestPoliciesAreRead(t *testing.T) {
+	tpl, err := Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	general, _ := tpl.Function("general")
+	cases := []struct {
+		action, pk string
+		want       bool
+	}{
+		{"dynamodb:GetItem", "CONFIG", true},
+		{"dynamodb:PutItem", "AUDIT#general", true},
+		{"dynamodb:PutItem", "AUDIT#security", false}, // another section's audit trail
+		{"dynamodb:DeleteItem", "CONFIG", false},      // General never deletes
+		{"dynamodb:GetItem", "CLIENT#1", false},
+	}
+	for _, c := range cases {
+		if got := general.AllowsDynamoDB(c.action, c.pk); got != c.want {
+			t.Errorf("general %s on %s: %v, want %v", c.action, c.pk, got, c.want)
+		}
+	}
+	security, _ := tpl.Function("security")
+	if !security.AllowsDynamoDB("dynamodb:UpdateItem", "OTP#abc") || security.AllowsDynamoDB("dynamodb:UpdateItem", "SESSION#x") {
+		t.Error("StringLike leading keys are not matched as patterns")
+	}
+}

@@ -60,10 +60,14 @@ func New(t testing.TB) *Env {
 // Handler builds the named function's handler.
 func (e *Env) Handler(name string) http.Handler {
 	e.t.Helper()
-	h, err := app.Build(name, e.Deps)
+	deps := *e.Deps
+	rec := &accessRecorder{API: e.Deps.Table.DB, seen: map[access]bool{}}
+	deps.Table.DB = rec
+	h, err := app.Build(name, &deps)
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.t.Cleanup(func() { rec.checkPolicies(e.t, name) })
 	return h
 }
 

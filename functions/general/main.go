@@ -1,15 +1,16 @@
 // Command general is the Lambda function of the General configuration
 // section (/admin/config/general). Its behaviour lives in internal/general;
-// internal/app wires it.
+// its wiring is its Function.
 package main
 
 import (
 	"context"
 
 	"clientarea/internal/app"
+	"clientarea/internal/general"
 	"clientarea/internal/lambdaapp"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "general"))
+	lambdaapp.Start(app.MustBuild(context.Background(), "general", general.Function))
 }

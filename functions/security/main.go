@@ -1,7 +1,7 @@
 // Command security is the Lambda function of the Security and Registration
 // configuration sections (/admin/config/security, /admin/config/registration)
 // and the admin test SMS. Its behaviour lives in internal/security;
-// internal/app wires it.
+// its wiring is its Function.
 package main
 
 import (
@@ -9,8 +9,9 @@ import (
 
 	"clientarea/internal/app"
 	"clientarea/internal/lambdaapp"
+	"clientarea/internal/security"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "security"))
+	lambdaapp.Start(app.MustBuild(context.Background(), "security", security.Function))
 }

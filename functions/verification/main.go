@@ -1,7 +1,7 @@
 // Command verification is the Lambda function of the verification section,
 // levels and statuses (/admin/config/verification, /admin/verification-levels...,
 // /admin/statuses...). Its behaviour lives in internal/verification;
-// internal/app wires it.
+// its wiring is its Function.
 package main
 
 import (
@@ -9,8 +9,9 @@ import (
 
 	"clientarea/internal/app"
 	"clientarea/internal/lambdaapp"
+	"clientarea/internal/verification"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "verification"))
+	lambdaapp.Start(app.MustBuild(context.Background(), "verification", verification.Function))
 }

@@ -1,56 +1,48 @@
-// Package app builds, once per process, what the functions share (config,
-// logger, AWS clients, table, clock, authorization), and holds the registry
-// of functions: the one place where each function's handler is wired. The
-// Lambda entry points, the local dev server, the invoker and the tests all
-// build handlers from here, so they cannot differ.
+// Package app builds, once per process, what every function shares: the
+// configuration, the logger, the AWS SDK configuration, the table, the clock
+// and authorization. It imports no section: each function's wiring (a
+// Builder, in its own package) takes what it needs from Deps, so a
+// function's binary links and initialises only its own code. The registry
+// of all functions, for the local tools and tests, is package functions.
 package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
-	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"clientarea/internal/awsclients"
 	"clientarea/internal/clock"
 	"clientarea/internal/config"
-	"clientarea/internal/documents"
 	"clientarea/internal/dynamo"
-	"clientarea/internal/general"
 	"clientarea/internal/httpapi"
-	"clientarea/internal/languages"
 	"clientarea/internal/logging"
-	"clientarea/internal/notify"
-	"clientarea/internal/otp"
 	"clientarea/internal/outbox"
 	"clientarea/internal/principal"
 	"clientarea/internal/sectionapi"
-	"clientarea/internal/security"
-	"clientarea/internal/sms"
-	"clientarea/internal/translator"
-	"clientarea/internal/verification"
 )
 
 // Deps is what the functions' handlers are built from.
 type Deps struct {
 	Config config.Config
+	AWS    aws.Config // SDK configuration for the clients a function builds
 	Table  dynamo.Table
 	Clock  clock.Clock
 	Auth   principal.Resolver
-	Outbox *outbox.Memory // local tools only: where SMS and email go instead of AWS
-
-	SMS    sms.Sender       // SNS in AWS (and with SNS_ENDPOINT), else the outbox
-	Notify notify.Publisher // the notification topic in AWS, else the outbox
-	OTPKey []byte           // HMAC key of one-time-password hashes (see otp.LoadKey)
-	// Translator is nil unless machine translation is configured.
-	Translator translator.Translator
+	// Outbox, when set (local tools and tests), takes the SMS and
+	// notification events that would go to SNS, unless SNS_ENDPOINT names an
+	// SNS to use. Nil in AWS.
+	Outbox *outbox.Memory
 }
 
+// Builder wires one function's handler from Deps. It may fail (a missing
+// secret, say): the function then refuses to start rather than serve badly.
+type Builder func(ctx context.Context, d *Deps) (*httpapi.Router, error)
+
 // Load reads the environment, sets the default logger and builds the AWS
-// clients: everything a Lambda function does once per cold start.
+// configuration and the DynamoDB client: what a Lambda cold start does.
 func Load(ctx context.Context) (*Deps, error) {
 	cfg, err := config.Load()
 	if err != nil {
@@ -61,45 +53,17 @@ func Load(ctx context.Context) (*Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := New(cfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{})
-	d.UseSNS(awsCfg)
-	d.ConnectAWS(awsCfg)
-	d.Outbox = nil
-	if cfg.OTPKeySecretARN != "" {
-		sm := awsclients.SecretsManager(awsCfg, cfg.SecretsManagerEndpoint)
-		if d.OTPKey, err = otp.LoadKey(ctx, sm, cfg.OTPKeySecretARN); err != nil {
-			return nil, err
-		}
-	}
+	d := New(cfg, awsCfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clock.System{})
+	d.Outbox = nil // in AWS, messages go to SNS
 	return d, nil
 }
 
-// UseSNS sends SMS and notification events through Amazon SNS (or the
-// server at SNS_ENDPOINT) instead of the outbox.
-func (d *Deps) UseSNS(awsCfg aws.Config) {
-	client := awsclients.SNS(awsCfg, d.Config.SNSEndpoint)
-	d.SMS = sms.SNS{Client: client}
-	d.Notify = notify.Topic{Client: client, TopicARN: d.Config.NotificationTopicARN}
-}
-
-// ConnectAWS builds the AWS clients besides DynamoDB and SNS that the
-// configuration asks for: the translator, when machine translation is on.
-func (d *Deps) ConnectAWS(awsCfg aws.Config) {
-	if d.Config.TranslateEnabled {
-		d.Translator = translator.NewAWS(awsCfg, d.Config.TranslateEndpoint)
-	}
-}
-
-// New assembles Deps from parts (tests and local tools pass their own).
-// SMS and notifications go to an in-memory outbox until UseSNS.
-func New(cfg config.Config, db dynamo.API, clk clock.Clock) *Deps {
-	box := &outbox.Memory{}
-	var key []byte
-	if cfg.OTPKey != "" {
-		key = []byte(cfg.OTPKey)
-	}
+// New assembles Deps from parts (tests and local tools pass their own), with
+// an outbox for the messages.
+func New(cfg config.Config, awsCfg aws.Config, db dynamo.API, clk clock.Clock) *Deps {
 	return &Deps{
 		Config: cfg,
+		AWS:    awsCfg,
 		Table:  dynamo.Table{DB: db, Name: cfg.TableName},
 		Clock:  clk,
 		Auth: principal.Resolver{
@@ -107,100 +71,37 @@ func New(cfg config.Config, db dynamo.API, clk clock.Clock) *Deps {
 			AdminClaimValue: cfg.AdminClaimValue,
 			DevAdminToken:   cfg.DevAdminToken,
 		},
-		Outbox: box,
-		SMS:    sms.Outbox{Box: box, Clock: clk},
-		Notify: notify.Outbox{Box: box, Clock: clk},
-		OTPKey: key,
+		Outbox: &outbox.Memory{},
 	}
 }
 
-func (d *Deps) sectionEnv() sectionapi.Env {
+// SectionEnv is what a configuration section mounted with sectionapi needs.
+func (d *Deps) SectionEnv() sectionapi.Env {
 	return sectionapi.Env{Table: d.Table, Clock: d.Clock, Guard: d.Auth.RequireAdmin}
 }
 
-// OTP returns the one-time-password engine.
-func (d *Deps) OTP() *otp.Engine { return otp.New(d.Table, d.Clock, d.OTPKey, d.SMS) }
-
-// functions maps each function's name (its folder under functions/, and its
-// template.yaml logical id without the "Function" suffix) to its wiring.
-var functions = map[string]func(*Deps) *httpapi.Router{
-	"general": func(d *Deps) *httpapi.Router {
-		rt := httpapi.NewRouter()
-		sectionapi.Mount(rt, general.Section, d.sectionEnv())
-		return rt
-	},
-	"documents": func(d *Deps) *httpapi.Router {
-		rt := httpapi.NewRouter()
-		sectionapi.Mount(rt, documents.Section, d.sectionEnv())
-		return rt
-	},
-	"verification": func(d *Deps) *httpapi.Router {
-		rt := httpapi.NewRouter()
-		verification.Mount(rt, d.sectionEnv(), d.Translator)
-		return rt
-	},
-	"languages": func(d *Deps) *httpapi.Router {
-		rt := httpapi.NewRouter()
-		languages.Mount(rt, d.sectionEnv(), languages.VerificationGaps(d.Table, d.Clock))
-		return rt
-	},
-	"security": func(d *Deps) *httpapi.Router {
-		rt := httpapi.NewRouter()
-		store := sectionapi.Mount(rt, security.Section, d.sectionEnv())
-		sectionapi.Mount(rt, security.RegistrationSection, d.sectionEnv())
-		security.MountTestSMS(rt, store, d.OTP(), d.Auth.RequireAdmin)
-		return rt
-	},
-}
-
-// sendsOTP names the functions that send one-time passwords: their cold
-// start fails without the OTP key rather than hash codes with none.
-var sendsOTP = map[string]bool{"security": true}
-
-// ColdStartCheck reports what the named function lacks to run in AWS.
-func ColdStartCheck(name string, d *Deps) error {
-	if sendsOTP[name] {
-		if err := otp.CheckKey(d.OTPKey); err != nil {
-			return fmt.Errorf("function %s sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", name, err)
-		}
-	}
-	return nil
-}
-
-// Names lists the registered functions, sorted.
-func Names() []string {
-	names := make([]string, 0, len(functions))
-	for n := range functions {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// Build returns the handler of the named function.
-func Build(name string, d *Deps) (*httpapi.Router, error) {
-	build, ok := functions[name]
-	if !ok {
-		return nil, fmt.Errorf("no function named %q (known: %v)", name, Names())
-	}
-	return build(d), nil
-}
-
-// MustBuild is a Lambda cold start: Load, then Build the named function. It
-// logs and exits when either fails, since a function without its
-// configuration cannot answer anything.
-func MustBuild(ctx context.Context, name string) *httpapi.Router {
+// MustBuild is a Lambda cold start: Load, then build the function. It logs
+// and exits when either fails, since a function without its configuration
+// cannot answer anything.
+func MustBuild(ctx context.Context, name string, build Builder) *httpapi.Router {
 	deps, err := Load(ctx)
 	if err == nil {
-		err = ColdStartCheck(name, deps)
-	}
-	if err == nil {
 		var h *httpapi.Router
-		if h, err = Build(name, deps); err == nil {
+		if h, err = build(ctx, deps); err == nil {
 			return h
 		}
 	}
 	slog.Error("cold start failed", "function", name, "error", err.Error())
 	os.Exit(1)
 	return nil
+}
+
+// SectionFunction is the Builder of a function that serves exactly one
+// configuration section.
+func SectionFunction[T any](def sectionapi.Definition[T]) Builder {
+	return func(_ context.Context, d *Deps) (*httpapi.Router, error) {
+		rt := httpapi.NewRouter()
+		sectionapi.Mount(rt, def, d.SectionEnv())
+		return rt, nil
+	}
 }

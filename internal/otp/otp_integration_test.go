@@ -13,6 +13,7 @@ import (
 	"clientarea/internal/app/apptest"
 	"clientarea/internal/apperr"
 	"clientarea/internal/otp"
+	"clientarea/internal/outbound"
 	"clientarea/internal/sms"
 	"clientarea/internal/snstest"
 )
@@ -28,10 +29,20 @@ type harness struct {
 
 func setup(t *testing.T) harness {
 	env := apptest.New(t)
-	return harness{env: env, engine: env.Deps.OTP()}
+	return harness{env: env, engine: engine(t, env)}
 }
 
 var ctx = context.Background()
+
+// engine builds the OTP engine the way the functions do.
+func engine(t *testing.T, env *apptest.Env) *otp.Engine {
+	t.Helper()
+	e, err := outbound.OTP(ctx, env.Deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
 
 // issue sends a code for subject and returns the challenge and the code as
 // the SMS carried it.
@@ -246,8 +257,9 @@ func TestHourlyCapPerNumber(t *testing.T) {
 func TestSNSFailureLeavesNoUsableCode(t *testing.T) {
 	h := setup(t)
 	srv := snstest.New(t)
-	h.env.Deps.SMS = sms.SNS{Client: srv.Client(t)}
-	engine := h.env.Deps.OTP()
+	h.env.Deps.Config.SNSEndpoint = srv.URL
+	h.env.Deps.AWS.RetryMaxAttempts = 1 // a failing SNS fails once, fast
+	engine := engine(t, h.env)
 	pol := policy
 	pol.SenderID = "Brand"
 
@@ -308,8 +320,12 @@ func TestNoPlaintextCodeInTheTable(t *testing.T) {
 
 func TestNoKeyNoCodes(t *testing.T) {
 	h := setup(t)
-	h.env.Deps.OTPKey = []byte("short")
-	_, err := h.env.Deps.OTP().Issue(ctx, policy, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
+	h.env.Deps.Config.OTPKey = "short"
+	if _, err := outbound.OTP(ctx, h.env.Deps); err == nil {
+		t.Fatal("the OTP engine was built with a short key")
+	}
+	sender := sms.Outbox{Box: h.env.Deps.Outbox, Clock: h.env.Clock}
+	_, err := otp.New(h.env.Deps.Table, h.env.Clock, []byte("short"), sender).Issue(ctx, policy, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
 	if apperr.KindOf(err) != apperr.Internal {
 		t.Fatalf("issue with a short key: %v", err)
 	}

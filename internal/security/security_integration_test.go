@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"clientarea/internal/app/apptest"
-	"clientarea/internal/sms"
 	"clientarea/internal/snstest"
 )
 
@@ -209,7 +208,7 @@ var codeInText = regexp.MustCompile(`\b([0-9]{6})\b`)
 func TestTestSMSUsesTheSavedSettings(t *testing.T) {
 	env, sec, _ := setup(t)
 	srv := snstest.New(t)
-	env.Deps.SMS = sms.SNS{Client: srv.Client(t)}
+	env.Deps.Config.SNSEndpoint = srv.URL // SMS go to SNS, here a local one
 	h := env.Handler("security")
 	sec.H = h
 	sec.Put(t, map[string]any{"sms": map[string]any{"sender_id": "Brand", "origination_number": "+18005550100",

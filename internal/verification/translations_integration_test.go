@@ -1,7 +1,6 @@
 package verification_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"clientarea/internal/awsclients"
 )
 
 func withGerman(t *testing.T, c *client) {
@@ -114,11 +111,6 @@ func withTranslator(t *testing.T) (*client, *fakeTranslate) {
 	c := setup(t)
 	cfg := &c.env.Deps.Config
 	cfg.TranslateEndpoint, cfg.TranslateEnabled = srv.URL, true
-	awsCfg, err := awsclients.Load(context.Background(), *cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.env.Deps.ConnectAWS(awsCfg)
 	c.h = c.env.Handler("verification")
 	return c, fake
 }

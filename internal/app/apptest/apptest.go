@@ -4,6 +4,7 @@ package apptest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,9 +16,11 @@ import (
 	"time"
 
 	"clientarea/internal/app"
+	"clientarea/internal/awsclients"
 	"clientarea/internal/clock"
 	"clientarea/internal/config"
 	"clientarea/internal/dbtest"
+	"clientarea/internal/functions"
 	"clientarea/internal/logging"
 )
 
@@ -54,7 +57,12 @@ func New(t testing.TB) *Env {
 		DevAdminToken:   AdminToken,
 		OTPKey:          OTPKey,
 	}
-	return &Env{t: t, Deps: app.New(cfg, table.DB, clk), Clock: clk}
+	cfg.DynamoDBEndpoint = os.Getenv("DYNAMODB_ENDPOINT") // set, or dbtest.Table skipped the test
+	awsCfg, err := awsclients.Load(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{t: t, Deps: app.New(cfg, awsCfg, table.DB, clk), Clock: clk}
 }
 
 // Handler builds the named function's handler.
@@ -63,7 +71,7 @@ func (e *Env) Handler(name string) http.Handler {
 	deps := *e.Deps
 	rec := &accessRecorder{API: e.Deps.Table.DB, seen: map[access]bool{}}
 	deps.Table.DB = rec
-	h, err := app.Build(name, &deps)
+	h, err := functions.Build(context.Background(), name, &deps)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -74,12 +74,10 @@ func Open(ctx context.Context, opt Options) (*Env, error) {
 		env.Close()
 		return nil, fmt.Errorf("%w (is %s a DynamoDB?)", err, env.Endpoint)
 	}
-	env.Deps = app.New(cfg, db, clock.System{}) // SMS and email into the outbox...
+	env.Deps = app.New(cfg, awsCfg, db, clock.System{}) // SMS and email into the outbox...
 	if cfg.SNSEndpoint != "" {
-		env.Deps.UseSNS(awsCfg) // ...unless an SNS endpoint is given
-		opt.Logf("SMS and notifications go to SNS at %s (SNS_ENDPOINT)", cfg.SNSEndpoint)
+		opt.Logf("SMS and notifications go to SNS at %s (SNS_ENDPOINT)", cfg.SNSEndpoint) // ...unless an SNS is given
 	}
-	env.Deps.ConnectAWS(awsCfg) // the translator, when TRANSLATE_ENDPOINT is set
 	return env, nil
 }
 

@@ -19,9 +19,9 @@ import (
 	"syscall"
 	"time"
 
-	"clientarea/internal/app"
 	"clientarea/internal/apperr"
 	"clientarea/internal/devtools/devenv"
+	"clientarea/internal/functions"
 	"clientarea/internal/httpapi"
 	"clientarea/internal/logging"
 )
@@ -48,7 +48,7 @@ func run() error {
 	}
 	defer env.Close()
 
-	mux, err := routes(env)
+	mux, err := routes(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -73,10 +73,10 @@ func run() error {
 }
 
 // routes mounts each function's handler on the routes template.yaml gives it.
-func routes(env *devenv.Env) (*http.ServeMux, error) {
+func routes(ctx context.Context, env *devenv.Env) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	for _, fn := range env.Template.Functions {
-		h, err := app.Build(fn.Name, env.Deps)
+		h, err := functions.Build(ctx, fn.Name, env.Deps)
 		if err != nil {
 			return nil, fmt.Errorf("template.yaml function %s: %w", fn.LogicalID, err)
 		}

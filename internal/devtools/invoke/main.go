@@ -21,8 +21,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"clientarea/internal/app"
 	"clientarea/internal/devtools/devenv"
+	"clientarea/internal/functions"
 	"clientarea/internal/lambdaapp"
 	"clientarea/internal/logging"
 )
@@ -39,7 +39,7 @@ func main() {
 
 func run(fn, eventPath string) error {
 	if fn == "" || eventPath == "" {
-		return fmt.Errorf("usage: invoke -fn <function> -event <file> (functions: %v)", app.Names())
+		return fmt.Errorf("usage: invoke -fn <function> -event <file> (functions: %v)", functions.Names())
 	}
 	payload, err := os.ReadFile(eventPath)
 	if err != nil {
@@ -57,7 +57,7 @@ func run(fn, eventPath string) error {
 		return err
 	}
 	defer env.Close()
-	h, err := app.Build(fn, env.Deps)
+	h, err := functions.Build(ctx, fn, env.Deps)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package app_test
+package functions_test
 
 import (
 	"context"
@@ -11,11 +11,13 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"clientarea/internal/app"
 	"clientarea/internal/app/apptest"
 	"clientarea/internal/clock"
 	"clientarea/internal/config"
+	"clientarea/internal/functions"
 	"clientarea/internal/lambdaapp"
 	"clientarea/internal/samtemplate"
 )
@@ -32,11 +34,12 @@ func template(t *testing.T) *samtemplate.Template {
 // The routes each function serves are exactly the routes template.yaml gives it.
 func TestRoutesEqualTemplate(t *testing.T) {
 	tpl := template(t)
-	deps := app.New(config.Config{TableName: "unused"}, nil, clock.System{})
+	// Building a handler touches no AWS service; the OTP key only has to be valid.
+	deps := app.New(config.Config{TableName: "unused", OTPKey: apptest.OTPKey}, aws.Config{}, nil, clock.System{})
 	var inTemplate []string
 	for _, fn := range tpl.Functions {
 		inTemplate = append(inTemplate, fn.Name)
-		h, err := app.Build(fn.Name, deps)
+		h, err := functions.Build(context.Background(), fn.Name, deps)
 		if err != nil {
 			t.Fatalf("template function %s has no handler: %v", fn.LogicalID, err)
 		}
@@ -50,10 +53,10 @@ func TestRoutesEqualTemplate(t *testing.T) {
 		}
 	}
 	sort.Strings(inTemplate)
-	if !slices.Equal(inTemplate, app.Names()) {
-		t.Errorf("functions in template.yaml %v, registered %v", inTemplate, app.Names())
+	if !slices.Equal(inTemplate, functions.Names()) {
+		t.Errorf("functions in template.yaml %v, registered %v", inTemplate, functions.Names())
 	}
-	for _, name := range app.Names() {
+	for _, name := range functions.Names() {
 		if _, err := os.Stat(filepath.Join(tpl.Dir, "functions", name, "main.go")); err != nil {
 			t.Errorf("function %s has no functions/%s/main.go", name, name)
 		}
@@ -158,15 +161,16 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 // A function that sends one-time passwords refuses to start without a key;
 // one that does not, starts.
 func TestColdStartNeedsTheOTPKeyWhereCodesAreSent(t *testing.T) {
-	deps := app.New(config.Config{TableName: "unused"}, nil, clock.System{})
-	if err := app.ColdStartCheck("security", deps); err == nil || !strings.Contains(err.Error(), "OTP_KEY_SECRET_ARN") {
+	ctx := context.Background()
+	deps := app.New(config.Config{TableName: "unused"}, aws.Config{}, nil, clock.System{})
+	if _, err := functions.Build(ctx, "security", deps); err == nil || !strings.Contains(err.Error(), "OTP_KEY_SECRET_ARN") {
 		t.Fatalf("security without a key: %v", err)
 	}
-	if err := app.ColdStartCheck("general", deps); err != nil {
+	if _, err := functions.Build(ctx, "general", deps); err != nil {
 		t.Fatalf("general without a key: %v", err)
 	}
-	deps = app.New(config.Config{TableName: "unused", OTPKey: apptest.OTPKey}, nil, clock.System{})
-	if err := app.ColdStartCheck("security", deps); err != nil {
+	deps.Config.OTPKey = apptest.OTPKey
+	if _, err := functions.Build(ctx, "security", deps); err != nil {
 		t.Fatalf("security with a key: %v", err)
 	}
 }

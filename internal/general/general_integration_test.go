@@ -123,6 +123,7 @@ func TestMalformedBodiesAre400(t *testing.T) {
 		"unknown top field":    `{"colour":"blue"}`,
 		"trailing data":        `{} {}`,
 		"not an object":        `[1,2]`,
+		"null":                 `null`,
 		"empty body":           ``,
 		"version not a number": `{"version":"one"}`,
 		"over 64 KiB":          `{"clients":{"max_accounts":1},"pad":"` + strings.Repeat("x", 70<<10) + `"}`,

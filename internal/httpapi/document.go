@@ -27,6 +27,9 @@ func DecodeDocument(w http.ResponseWriter, r *http.Request, v any, readOnly ...s
 	if err := Unmarshal(body, &fields); err != nil {
 		return nil, err
 	}
+	if fields == nil { // the body was null
+		return nil, apperr.New(apperr.BadRequest, "bad_request", "the body must be a JSON object")
+	}
 	var version *int64
 	if raw, ok := fields["version"]; ok && !bytes.Equal(raw, []byte("null")) {
 		version = new(int64)

@@ -23,7 +23,7 @@ func TestAccountSectionDefaults(t *testing.T) {
 func TestAccountSectionNamesOnlyExistingLevelsAndStatuses(t *testing.T) {
 	c := setup(t)
 	p := c.do("PUT", section, map[string]any{"required_level": "kyc1"}, `"0"`).ExpectProblem(t, 422, "unknown_level")
-	if apptest_fields(t, p) != "[required_level]" {
+	if fieldList(t, p) != "[required_level]" {
 		t.Fatalf("problem %v", p)
 	}
 	c.do("PUT", section, map[string]any{"required_status": "Approved"}, `"0"`).ExpectProblem(t, 422, "unknown_status")
@@ -38,7 +38,7 @@ func TestAccountSectionNamesOnlyExistingLevelsAndStatuses(t *testing.T) {
 	if saved["required_level"] != "kyc1" || saved["required_status"] != "Approved" || saved["version"] != 2.0 {
 		t.Fatalf("saved %v", saved)
 	}
-	if n := len(c.audit("verification")); n != 2 {
+	if n := len(c.env.AuditEntries("verification")); n != 2 {
 		t.Fatalf("%d audit entries, want 2", n)
 	}
 

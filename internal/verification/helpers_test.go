@@ -1,14 +1,12 @@
 package verification_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"clientarea/internal/app/apptest"
-	"clientarea/internal/audit"
 )
 
 const (
@@ -47,15 +45,6 @@ func kyc1() map[string]any {
 	}
 }
 
-func (c *client) audit(section string) []audit.Record {
-	c.t.Helper()
-	entries, err := audit.List(context.Background(), c.env.Deps.Table, section, 100)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return entries
-}
-
 func translations(t *testing.T, level map[string]any) map[string]any {
 	t.Helper()
 	tr, ok := level["translations"].(map[string]any)
@@ -65,7 +54,8 @@ func translations(t *testing.T, level map[string]any) map[string]any {
 	return tr
 }
 
-func apptest_fields(t *testing.T, problem map[string]any) string {
+// fieldList is the problem's field names, printed.
+func fieldList(t *testing.T, problem map[string]any) string {
 	t.Helper()
 	return fmt.Sprint(apptest.FieldErrors(t, problem))
 }

@@ -54,7 +54,7 @@ func TestLevelLifecycle(t *testing.T) {
 	c.do("PUT", levels+"/kyc1", kyc1(), `"3"`).ExpectProblem(t, 404, "not_found")
 
 	// Every write is audited: create, two updates, delete.
-	entries := c.audit("verification-levels")
+	entries := c.env.AuditEntries("verification-levels")
 	if len(entries) != 4 {
 		t.Fatalf("%d audit entries, want 4", len(entries))
 	}
@@ -73,7 +73,7 @@ func TestLevelLabelsAreUniqueRegardlessOfCase(t *testing.T) {
 	other["label"] = "KYC1"
 	other["type"] = "business"
 	c.do("POST", levels, other, "").ExpectProblem(t, 409, "label_taken")
-	if n := len(c.audit("verification-levels")); n != 1 {
+	if n := len(c.env.AuditEntries("verification-levels")); n != 1 {
 		t.Fatalf("a refused create left an audit entry (%d entries)", n)
 	}
 }
@@ -109,7 +109,7 @@ func TestTenConcurrentCreatesOfOneLabelGiveOne201(t *testing.T) {
 	if items := c.do("GET", levels, nil, "").Expect(t, 200).Map(t)["items"].([]any); len(items) != 1 {
 		t.Fatalf("%d levels stored", len(items))
 	}
-	if n := len(c.audit("verification-levels")); n != 1 {
+	if n := len(c.env.AuditEntries("verification-levels")); n != 1 {
 		t.Fatalf("%d audit entries, want 1", n)
 	}
 }
@@ -121,7 +121,7 @@ func TestLevelLabelAndTypeAreImmutable(t *testing.T) {
 		body := kyc1()
 		body[field] = value
 		p := c.do("PUT", levels+"/kyc1", body, `"1"`).ExpectProblem(t, 422, "immutable_field")
-		if got := apptest_fields(t, p); got != "["+field+"]" {
+		if got := fieldList(t, p); got != "["+field+"]" {
 			t.Fatalf("fields %s, want [%s]", got, field)
 		}
 	}
@@ -165,7 +165,7 @@ func TestLevelValidation(t *testing.T) {
 			body := kyc1()
 			tc.change(body)
 			p := c.do("POST", levels, body, "").ExpectProblem(t, 422, "validation_failed")
-			if got := apptest_fields(t, p); got != tc.fields {
+			if got := fieldList(t, p); got != tc.fields {
 				t.Fatalf("fields %s, want %s", got, tc.fields)
 			}
 		})

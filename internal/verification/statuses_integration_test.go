@@ -35,7 +35,7 @@ func TestInitAlwaysExists(t *testing.T) {
 	if len(items) != 1 || items[0].(map[string]any)["version"] != 1.0 {
 		t.Fatalf("after saving Init: %v", items)
 	}
-	entries := c.audit("statuses")
+	entries := c.env.AuditEntries("statuses")
 	if len(entries) != 1 || entries[0].Before["text"].(map[string]any)["en"] != "Init" {
 		t.Fatalf("audit of Init's first save: %+v", entries)
 	}
@@ -62,7 +62,7 @@ func TestStatusLifecycle(t *testing.T) {
 	}
 	c.do("DELETE", statuses+"/Approved", nil, `"2"`).Expect(t, 204)
 	c.do("GET", statuses+"/Approved", nil, "").ExpectProblem(t, 404, "not_found")
-	if n := len(c.audit("statuses")); n != 3 {
+	if n := len(c.env.AuditEntries("statuses")); n != 3 {
 		t.Fatalf("%d audit entries, want 3", n)
 	}
 }
@@ -72,7 +72,7 @@ func TestStatusValidation(t *testing.T) {
 	p := c.do("POST", statuses, map[string]any{
 		"label": "Needs review!", "text": map[string]string{"en": "", "zz": "?"}, "properties": map[string]string{"bad name": "x"},
 	}, "").ExpectProblem(t, 422, "validation_failed")
-	if got := apptest_fields(t, p); got != "[label text.en text.zz properties.bad name]" {
+	if got := fieldList(t, p); got != "[label text.en text.zz properties.bad name]" {
 		t.Fatalf("fields %s", got)
 	}
 	c.do("POST", statuses, map[string]any{"label": "X", "properties": map[string]int{"n": 1}}, "").ExpectProblem(t, 400, "bad_request")

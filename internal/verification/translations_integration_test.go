@@ -51,13 +51,13 @@ func TestCloneCopiesOneLanguageAndKeepsTheOthers(t *testing.T) {
 	c.do("POST", levels+"/kyc1/clone", map[string]any{"from": "en", "to": "es", "overwrite": true}, `"3"`).ExpectProblem(t, 412, "version_conflict")
 	c.do("POST", levels+"/kyc1/clone", map[string]any{"from": "it", "to": "es"}, "").ExpectProblem(t, 422, "translation_missing")
 	p := c.do("POST", levels+"/kyc1/clone", map[string]any{"from": "en", "to": "klingon"}, "").ExpectProblem(t, 422, "validation_failed")
-	if apptest_fields(t, p) != "[to]" {
+	if fieldList(t, p) != "[to]" {
 		t.Fatalf("problem %v", p)
 	}
 	c.do("POST", levels+"/kyc1/clone", map[string]any{"from": "en", "to": "en"}, "").ExpectProblem(t, 422, "validation_failed")
 	c.do("POST", levels+"/kyc1/clone", map[string]any{"from": "en", "to": "de", "extra": 1}, "").ExpectProblem(t, 400, "bad_request")
 	c.do("POST", levels+"/nope/clone", map[string]any{"from": "en", "to": "de"}, "").ExpectProblem(t, 404, "not_found")
-	if n := len(c.audit("verification-levels")); n != 4 {
+	if n := len(c.env.AuditEntries("verification-levels")); n != 4 {
 		t.Fatalf("%d audit entries, want 4 (create, clone, put, clone)", n)
 	}
 }
@@ -154,7 +154,7 @@ func TestTranslateCallsAmazonTranslateAndKeepsOtherLanguages(t *testing.T) {
 	if got := translations(t, again)["pt-BR"].(map[string]any); got["title"] != "[pt] Base" || fmt.Sprint(got["fields"]) != "map[tax_id:[pt] Numéro fiscal]" {
 		t.Fatalf("retranslated %v", got)
 	}
-	if n := len(c.audit("verification-levels")); n != 3 {
+	if n := len(c.env.AuditEntries("verification-levels")); n != 3 {
 		t.Fatalf("%d audit entries, want 3", n)
 	}
 }

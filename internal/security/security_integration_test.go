@@ -209,6 +209,7 @@ func TestTestSMSUsesTheSavedSettings(t *testing.T) {
 	env, sec, _ := setup(t)
 	srv := snstest.New(t)
 	env.Deps.Config.SNSEndpoint = srv.URL // SMS go to SNS, here a local one
+	env.Deps.AWS.RetryMaxAttempts = 1     // its failure below fails once, fast
 	h := env.Handler("security")
 	sec.H = h
 	sec.Put(t, map[string]any{"sms": map[string]any{"sender_id": "Brand", "origination_number": "+18005550100",

@@ -2,9 +2,12 @@ package dynamo
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"clientarea/internal/versioned"
 )
 
 // Documents (configuration sections, audit snapshots) are stored as native
@@ -35,14 +38,14 @@ func UnmarshalDoc(av types.AttributeValue, v any) error {
 }
 
 // MarshalItem encodes v (a struct with dynamodbav tags) as an item and adds
-// the already-encoded documents under their attribute names. (The SDK's
-// encoder would wrap a types.AttributeValue field instead of storing it.)
-func MarshalItem(v any, docs map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+// already-encoded attributes (documents, metadata) under their names. (The
+// SDK's encoder would wrap a types.AttributeValue field instead of storing it.)
+func MarshalItem(v any, attrs map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
 	item, err := attributevalue.MarshalMap(v)
 	if err != nil {
 		return nil, fmt.Errorf("marshal item: %w", err)
 	}
-	for k, av := range docs {
+	for k, av := range attrs {
 		item[k] = av
 	}
 	return item, nil
@@ -59,4 +62,35 @@ func UnmarshalItem(item map[string]types.AttributeValue, v any, docs ...string) 
 		delete(rest, d)
 	}
 	return attributevalue.UnmarshalMap(rest, v)
+}
+
+// storedMeta is how versioned.Meta is stored next to a document.
+type storedMeta struct {
+	Version   int64  `dynamodbav:"version"`
+	UpdatedAt string `dynamodbav:"updated_at"`
+	UpdatedBy string `dynamodbav:"updated_by"`
+}
+
+// MetaAttrs returns m as the item attributes it is stored as.
+func MetaAttrs(m versioned.Meta) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"version":    N(m.Version),
+		"updated_at": S(m.UpdatedAt.UTC().Format(time.RFC3339Nano)),
+		"updated_by": S(m.UpdatedBy),
+	}
+}
+
+// DecodeRecord reads a stored admin document: its "doc" map onto rec.Doc
+// (which may hold defaults for fields the item lacks) and its metadata.
+func DecodeRecord[T any](item map[string]types.AttributeValue, rec *versioned.Record[T]) error {
+	var m storedMeta
+	if err := UnmarshalItem(item, &m, "doc"); err != nil {
+		return err
+	}
+	if err := UnmarshalDoc(item["doc"], &rec.Doc); err != nil {
+		return err
+	}
+	rec.Version, rec.UpdatedBy = m.Version, m.UpdatedBy
+	rec.UpdatedAt, _ = time.Parse(time.RFC3339Nano, m.UpdatedAt)
+	return nil
 }

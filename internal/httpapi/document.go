@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"clientarea/internal/apperr"
+	"clientarea/internal/versioned"
 )
 
 // Admin documents (configuration sections, verification levels, statuses)
@@ -66,20 +67,13 @@ func MergeFields(doc any, extra map[string]any) (json.RawMessage, error) {
 	return append(out, extraJSON[1:]...), nil
 }
 
-// Versioned is the change metadata answered with every admin document.
-type Versioned struct {
-	Version   int64 // 0: never saved (defaults)
-	UpdatedAt time.Time
-	UpdatedBy string
-}
-
-// Fields are the metadata as answer fields: version, and updated_at and
-// updated_by once saved.
-func (v Versioned) Fields() map[string]any {
-	meta := map[string]any{"version": v.Version}
-	if v.Version > 0 {
-		meta["updated_at"] = v.UpdatedAt.UTC().Format(time.RFC3339)
-		meta["updated_by"] = v.UpdatedBy
+// MetaFields are a document's metadata as answer fields: version, and
+// updated_at and updated_by once saved.
+func MetaFields(m versioned.Meta) map[string]any {
+	meta := map[string]any{"version": m.Version}
+	if m.Version > 0 {
+		meta["updated_at"] = m.UpdatedAt.UTC().Format(time.RFC3339)
+		meta["updated_by"] = m.UpdatedBy
 	}
 	return meta
 }
@@ -90,8 +84,8 @@ var ReadOnlyFields = []string{"updated_at", "updated_by"}
 
 // WriteDocument answers doc with status, its metadata (and any extra
 // read-only fields) added to the same object, and its version as the ETag.
-func WriteDocument(w http.ResponseWriter, status int, doc any, v Versioned, extra map[string]any) error {
-	meta := v.Fields()
+func WriteDocument(w http.ResponseWriter, status int, doc any, v versioned.Meta, extra map[string]any) error {
+	meta := MetaFields(v)
 	for k, val := range extra {
 		meta[k] = val
 	}

@@ -57,7 +57,7 @@ func (h handler[T]) list(w http.ResponseWriter, r *http.Request) error {
 	items := make([]any, 0, len(recs))
 	for _, rec := range recs {
 		h.def.Normalize(&rec.Doc)
-		item, err := httpapi.MergeFields(rec.Doc, versioned(rec).Fields())
+		item, err := httpapi.MergeFields(rec.Doc, httpapi.MetaFields(rec.Meta))
 		if err != nil {
 			return apperr.Internalf("encode "+h.def.Store.Spec().Noun, err)
 		}
@@ -84,7 +84,7 @@ func (h handler[T]) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	label := h.def.Store.Spec().Label(rec.Doc)
 	w.Header().Set("Location", h.def.Path+"/"+url.PathEscape(label))
-	return httpapi.WriteDocument(w, http.StatusCreated, rec.Doc, versioned(rec), nil)
+	return httpapi.WriteDocument(w, http.StatusCreated, rec.Doc, rec.Meta, nil)
 }
 
 func (h handler[T]) get(w http.ResponseWriter, r *http.Request) error {
@@ -93,7 +93,7 @@ func (h handler[T]) get(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.def.Normalize(&rec.Doc)
-	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, versioned(rec), nil)
+	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, rec.Meta, nil)
 }
 
 // update replaces the whole item, keeping what may not change.
@@ -118,7 +118,7 @@ func (h handler[T]) update(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, versioned(rec), nil)
+	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, rec.Meta, nil)
 }
 
 func (h handler[T]) delete(w http.ResponseWriter, r *http.Request) error {
@@ -154,8 +154,4 @@ func (h handler[T]) delete(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpapi.WriteNoContent(w)
 	return nil
-}
-
-func versioned[T any](rec itemstore.Record[T]) httpapi.Versioned {
-	return httpapi.Versioned{Version: rec.Version, UpdatedAt: rec.UpdatedAt, UpdatedBy: rec.UpdatedBy}
 }

@@ -24,6 +24,7 @@ import (
 	"clientarea/internal/audit"
 	"clientarea/internal/clock"
 	"clientarea/internal/dynamo"
+	"clientarea/internal/versioned"
 )
 
 // Spec says what one collection is.
@@ -40,14 +41,9 @@ type Spec[T any] struct {
 	ValidLabel func(string) bool
 }
 
-// Record is an item with its concurrency and change metadata. Version 0
-// means a built-in item that was never saved.
-type Record[T any] struct {
-	Doc       T
-	Version   int64
-	UpdatedAt time.Time
-	UpdatedBy string
-}
+// Record is an item with its metadata. Version 0 means a built-in item that
+// was never saved.
+type Record[T any] = versioned.Record[T]
 
 // Store reads and writes one collection.
 type Store[T any] struct {
@@ -64,14 +60,11 @@ func New[T any](table dynamo.Table, clk clock.Clock, spec Spec[T]) *Store[T] {
 // Spec returns the collection's description.
 func (s *Store[T]) Spec() Spec[T] { return s.spec }
 
-// stored is the item's attributes besides the "doc" map. Holders counts the
-// clients that hold the item (see Hold).
+// stored is the item's own attributes besides its metadata and "doc" map.
+// Holders counts the clients that hold the item (see Hold).
 type stored struct {
-	Label     string `dynamodbav:"label"`
-	Version   int64  `dynamodbav:"version"`
-	UpdatedAt string `dynamodbav:"updated_at"`
-	UpdatedBy string `dynamodbav:"updated_by"`
-	Holders   int64  `dynamodbav:"holders"`
+	Label   string `dynamodbav:"label"`
+	Holders int64  `dynamodbav:"holders"`
 }
 
 // builtin returns the built-in item whose label is label in any case.
@@ -101,8 +94,7 @@ func (s *Store[T]) NotFound(label string) error {
 
 // VersionConflict is the answer to a write based on a stale version.
 func (s *Store[T]) VersionConflict(label string) error {
-	return apperr.Newf(apperr.PreconditionFailed, "version_conflict",
-		"%s %s was changed by someone else; GET it again and reapply your change", s.spec.Noun, label)
+	return versioned.Conflict(s.spec.Noun + " " + label)
 }
 
 // Get returns the item labelled label (any case).
@@ -177,11 +169,9 @@ func (s *Store[T]) decode(av map[string]types.AttributeValue) (Record[T], stored
 	if err := dynamo.UnmarshalItem(av, &it, "doc"); err != nil {
 		return rec, it, fmt.Errorf("decode %s: %w", s.spec.Noun, err)
 	}
-	if err := dynamo.UnmarshalDoc(av["doc"], &rec.Doc); err != nil {
+	if err := dynamo.DecodeRecord(av, &rec); err != nil {
 		return rec, it, fmt.Errorf("decode %s %s: %w", s.spec.Noun, it.Label, err)
 	}
-	rec.Version, rec.UpdatedBy = it.Version, it.UpdatedBy
-	rec.UpdatedAt, _ = time.Parse(time.RFC3339Nano, it.UpdatedAt)
 	return rec, it, nil
 }
 
@@ -254,11 +244,12 @@ func (c *CheckFailed) Error() string { return fmt.Sprintf("condition check %d fa
 // such as the holders count.
 func (s *Store[T]) write(ctx context.Context, before Record[T], after T, actor string, checks []types.TransactWriteItem, create bool) (Record[T], error) {
 	label := s.spec.Label(after)
-	next := Record[T]{Doc: after, Version: before.Version + 1, UpdatedAt: s.clock.Now(), UpdatedBy: actor}
+	next := before.Next(after, actor, s.clock.Now())
 	doc, err := dynamo.MarshalDoc(after)
 	if err != nil {
 		return Record[T]{}, err
 	}
+	meta := dynamo.MetaAttrs(next.Meta)
 	update := &types.Update{
 		TableName:        aws.String(s.table.Name),
 		Key:              s.spec.Key(label).KeyAttrs(),
@@ -267,8 +258,8 @@ func (s *Store[T]) write(ctx context.Context, before Record[T], after T, actor s
 			"#type": "type", "#label": "label", "#version": "version", "#at": "updated_at", "#by": "updated_by", "#doc": "doc",
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":type": dynamo.S(s.spec.Type), ":label": dynamo.S(label), ":version": dynamo.N(next.Version),
-			":at": dynamo.S(next.UpdatedAt.Format(time.RFC3339Nano)), ":by": dynamo.S(actor), ":doc": doc,
+			":type": dynamo.S(s.spec.Type), ":label": dynamo.S(label), ":doc": doc,
+			":version": meta["version"], ":at": meta["updated_at"], ":by": meta["updated_by"],
 		},
 	}
 	if before.Version == 0 { // a new item, or a built-in one saved for the first time

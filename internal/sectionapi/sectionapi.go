@@ -16,6 +16,7 @@ import (
 	"clientarea/internal/httpapi"
 	"clientarea/internal/principal"
 	"clientarea/internal/sectionstore"
+	"clientarea/internal/versioned"
 )
 
 // Definition is what makes one section different from another.
@@ -97,7 +98,7 @@ func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if before.Version != expected {
-		return sectionstore.VersionConflict(h.def.Name)
+		return versioned.Conflict(h.def.Name)
 	}
 	change := sectionstore.Change[T]{Before: before, After: doc, Actor: principal.From(ctx).Subject}
 	if h.def.Checks != nil {
@@ -139,6 +140,5 @@ func (h handler[T]) decode(w http.ResponseWriter, r *http.Request) (T, *int64, e
 
 // write answers the document with its metadata added to the same object.
 func (h handler[T]) write(w http.ResponseWriter, rec sectionstore.Record[T], extra map[string]any) error {
-	v := httpapi.Versioned{Version: rec.Version, UpdatedAt: rec.UpdatedAt, UpdatedBy: rec.UpdatedBy}
-	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, v, extra)
+	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, rec.Meta, extra)
 }

@@ -8,26 +8,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"clientarea/internal/apperr"
 	"clientarea/internal/audit"
 	"clientarea/internal/clock"
 	"clientarea/internal/dynamo"
+	"clientarea/internal/versioned"
 )
 
-// Record is a section document with its concurrency and change metadata.
-// Version 0 means "never saved": the document holds the defaults.
-type Record[T any] struct {
-	Doc       T
-	Version   int64
-	UpdatedAt time.Time
-	UpdatedBy string
-}
+// Record is a section document with its metadata. Version 0 means "never
+// saved": the document holds the defaults.
+type Record[T any] = versioned.Record[T]
 
 // Store reads and writes one section's document.
 type Store[T any] struct {
@@ -45,15 +39,13 @@ func New[T any](table dynamo.Table, clk clock.Clock, name string, defaults func(
 // Name is the section's name.
 func (s *Store[T]) Name() string { return s.name }
 
+// stored is the section item's own attributes; the metadata and the
+// document ("doc", a map) are added as dynamo.MetaAttrs and MarshalDoc.
 type stored struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"type"`
-	Section   string `dynamodbav:"section"`
-	Version   int64  `dynamodbav:"version"`
-	UpdatedAt string `dynamodbav:"updated_at"`
-	UpdatedBy string `dynamodbav:"updated_by"`
-	// The document itself is the "doc" attribute, a map.
+	PK      string `dynamodbav:"PK"`
+	SK      string `dynamodbav:"SK"`
+	Type    string `dynamodbav:"type"`
+	Section string `dynamodbav:"section"`
 }
 
 // Load returns the section document, or its defaults at version 0.
@@ -76,15 +68,9 @@ func (s *Store[T]) Decode(av map[string]types.AttributeValue) (Record[T], error)
 	if av == nil {
 		return rec, nil
 	}
-	var it stored
-	if err := dynamo.UnmarshalItem(av, &it, "doc"); err != nil {
+	if err := dynamo.DecodeRecord(av, &rec); err != nil {
 		return rec, fmt.Errorf("decode section %s: %w", s.name, err)
 	}
-	if err := dynamo.UnmarshalDoc(av["doc"], &rec.Doc); err != nil {
-		return rec, fmt.Errorf("decode section %s: %w", s.name, err)
-	}
-	rec.Version, rec.UpdatedBy = it.Version, it.UpdatedBy
-	rec.UpdatedAt, _ = time.Parse(time.RFC3339Nano, it.UpdatedAt)
 	return rec, nil
 }
 
@@ -103,17 +89,11 @@ type CheckFailed struct{ Indexes []int }
 
 func (c *CheckFailed) Error() string { return fmt.Sprintf("condition checks %v failed", c.Indexes) }
 
-// VersionConflict is the answer to a write based on a stale version.
-func VersionConflict(section string) error {
-	return apperr.Newf(apperr.PreconditionFailed, "version_conflict",
-		"%s was changed by someone else; GET it again and reapply your change", section)
-}
-
 // Save writes c.After as the next version, if the stored version is still
 // c.Before.Version, together with its audit entry. A stale version is a
 // version_conflict error; a failed check is a *CheckFailed.
 func (s *Store[T]) Save(ctx context.Context, c Change[T]) (Record[T], error) {
-	next := Record[T]{Doc: c.After, Version: c.Before.Version + 1, UpdatedAt: s.clock.Now(), UpdatedBy: c.Actor}
+	next := c.Before.Next(c.After, c.Actor, s.clock.Now())
 	items, err := s.transaction(c, next)
 	if err != nil {
 		return Record[T]{}, err
@@ -135,14 +115,14 @@ func (s *Store[T]) conditionError(err error, checks int) error {
 	var failed []int
 	for _, i := range dynamo.FailedConditions(err) {
 		if i == 0 {
-			return VersionConflict(s.name)
+			return versioned.Conflict(s.name)
 		}
 		if i >= 2 && i-2 < checks {
 			failed = append(failed, i-2)
 		}
 	}
 	if len(failed) == 0 {
-		return VersionConflict(s.name)
+		return versioned.Conflict(s.name)
 	}
 	return &CheckFailed{Indexes: failed}
 }
@@ -155,10 +135,9 @@ func (s *Store[T]) transaction(c Change[T], next Record[T]) ([]types.TransactWri
 		return nil, err
 	}
 	key := dynamo.SectionKey(s.name)
-	item, err := dynamo.MarshalItem(stored{
-		PK: key.PK, SK: key.SK, Type: dynamo.TypeSection, Section: s.name, Version: next.Version,
-		UpdatedAt: next.UpdatedAt.Format(time.RFC3339Nano), UpdatedBy: next.UpdatedBy,
-	}, map[string]types.AttributeValue{"doc": doc})
+	attrs := dynamo.MetaAttrs(next.Meta)
+	attrs["doc"] = doc
+	item, err := dynamo.MarshalItem(stored{PK: key.PK, SK: key.SK, Type: dynamo.TypeSection, Section: s.name}, attrs)
 	if err != nil {
 		return nil, fmt.Errorf("marshal section %s: %w", s.name, err)
 	}

@@ -114,8 +114,7 @@ func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, change func(con
 	if err != nil {
 		return err
 	}
-	v := httpapi.Versioned{Version: rec.Version, UpdatedAt: rec.UpdatedAt, UpdatedBy: rec.UpdatedBy}
-	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, v, nil)
+	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, rec.Meta, nil)
 }
 
 // canonicalCode spells an available language code canonically, and leaves

@@ -115,6 +115,7 @@ func Section(gaps Gaps) sectionapi.Definition[Config] {
 			}
 			return map[string]any{"warnings": warnings}, nil
 		},
+		Annotations: []string{"warnings"},
 	}
 }
 

@@ -33,8 +33,10 @@ type Definition[T any] struct {
 	Checks  func(T) []types.TransactWriteItem
 	Checked func(doc T, failed int) error
 	// Annotate, when set, adds read-only fields (such as "warnings") to the
-	// answers of GET and PUT. Clients may send them back; they are ignored.
-	Annotate func(ctx context.Context, doc T) (map[string]any, error)
+	// answers of GET and PUT; Annotations names them, so that clients may
+	// send an answer back as it is: they are ignored.
+	Annotate    func(ctx context.Context, doc T) (map[string]any, error)
+	Annotations []string
 }
 
 // Default returns the section's document before its first save.
@@ -130,10 +132,7 @@ func (h handler[T]) answer(ctx context.Context, w http.ResponseWriter, rec secti
 // the metadata a GET returned may be sent back unchanged.
 func (h handler[T]) decode(w http.ResponseWriter, r *http.Request) (T, *int64, error) {
 	var doc T
-	readOnly := httpapi.ReadOnlyFields
-	if h.def.Annotate != nil {
-		readOnly = append(slices.Clip(readOnly), "warnings")
-	}
+	readOnly := append(slices.Clip(httpapi.ReadOnlyFields), h.def.Annotations...)
 	version, err := httpapi.DecodeDocument(w, r, &doc, readOnly...)
 	return doc, version, err
 }

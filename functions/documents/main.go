@@ -4,13 +4,10 @@
 package main
 
 import (
-	"context"
-
 	"clientarea/internal/app"
-	"clientarea/internal/documents"
-	"clientarea/internal/lambdaapp"
+	"clientarea/internal/sections/documents"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "documents", documents.Function))
+	app.Start("documents", documents.Function)
 }

@@ -4,13 +4,10 @@
 package main
 
 import (
-	"context"
-
 	"clientarea/internal/app"
-	"clientarea/internal/general"
-	"clientarea/internal/lambdaapp"
+	"clientarea/internal/sections/general"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "general", general.Function))
+	app.Start("general", general.Function)
 }

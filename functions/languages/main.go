@@ -5,13 +5,10 @@
 package main
 
 import (
-	"context"
-
 	"clientarea/internal/app"
-	"clientarea/internal/lambdaapp"
-	"clientarea/internal/languages"
+	"clientarea/internal/sections/languages"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "languages", languages.Function))
+	app.Start("languages", languages.Function)
 }

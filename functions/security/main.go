@@ -5,13 +5,10 @@
 package main
 
 import (
-	"context"
-
 	"clientarea/internal/app"
-	"clientarea/internal/lambdaapp"
-	"clientarea/internal/security"
+	"clientarea/internal/sections/security"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "security", security.Function))
+	app.Start("security", security.Function)
 }

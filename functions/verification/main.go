@@ -5,13 +5,10 @@
 package main
 
 import (
-	"context"
-
 	"clientarea/internal/app"
-	"clientarea/internal/lambdaapp"
-	"clientarea/internal/verification"
+	"clientarea/internal/sections/verification"
 )
 
 func main() {
-	lambdaapp.Start(app.MustBuild(context.Background(), "verification", verification.Function))
+	app.Start("verification", verification.Function)
 }

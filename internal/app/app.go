@@ -13,15 +13,15 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"clientarea/internal/awsclients"
-	"clientarea/internal/clock"
-	"clientarea/internal/config"
-	"clientarea/internal/dynamo"
-	"clientarea/internal/httpapi"
-	"clientarea/internal/logging"
-	"clientarea/internal/outbox"
-	"clientarea/internal/principal"
-	"clientarea/internal/sectionapi"
+	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/messaging/outbox"
+	"clientarea/internal/platform/awsclients"
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/config"
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/logging"
+	"clientarea/internal/platform/principal"
 )
 
 // Deps is what the functions' handlers are built from.

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"clientarea/internal/awsclients"
-	"clientarea/internal/config"
 	"clientarea/internal/otp"
+	"clientarea/internal/platform/awsclients"
+	"clientarea/internal/platform/config"
 )
 
 // secretsServer answers GetSecretValue (AWS JSON 1.1) like Secrets Manager.

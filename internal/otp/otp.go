@@ -49,12 +49,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"clientarea/internal/apperr"
-	"clientarea/internal/clock"
-	"clientarea/internal/dynamo"
-	"clientarea/internal/phone"
-	"clientarea/internal/ratelimit"
-	"clientarea/internal/sms"
+	"clientarea/internal/messaging/phone"
+	"clientarea/internal/messaging/sms"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/ratelimit"
 )
 
 // Purpose is what a code may be used for; a code verifies only for the

@@ -10,12 +10,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"clientarea/internal/app/apptest"
-	"clientarea/internal/apperr"
+	"clientarea/internal/app/outbound"
+	"clientarea/internal/messaging/sms"
 	"clientarea/internal/otp"
-	"clientarea/internal/outbound"
-	"clientarea/internal/sms"
-	"clientarea/internal/snstest"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/testsupport/apptest"
+	"clientarea/internal/testsupport/snstest"
 )
 
 const number = "+4915112345678"

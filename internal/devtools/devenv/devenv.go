@@ -11,12 +11,12 @@ import (
 	"strconv"
 
 	"clientarea/internal/app"
-	"clientarea/internal/awsclients"
-	"clientarea/internal/clock"
-	"clientarea/internal/config"
-	"clientarea/internal/dynamo"
-	"clientarea/internal/dynamolocal"
-	"clientarea/internal/samtemplate"
+	"clientarea/internal/devtools/dynamolocal"
+	"clientarea/internal/devtools/samtemplate"
+	"clientarea/internal/platform/awsclients"
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/config"
+	"clientarea/internal/platform/dynamo"
 )
 
 // Options says which DynamoDB to use.

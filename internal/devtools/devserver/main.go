@@ -19,11 +19,11 @@ import (
 	"syscall"
 	"time"
 
-	"clientarea/internal/apperr"
+	"clientarea/internal/app/registry"
 	"clientarea/internal/devtools/devenv"
-	"clientarea/internal/functions"
-	"clientarea/internal/httpapi"
-	"clientarea/internal/logging"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/logging"
 )
 
 func main() {
@@ -76,7 +76,7 @@ func run() error {
 func routes(ctx context.Context, env *devenv.Env) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	for _, fn := range env.Template.Functions {
-		h, err := functions.Build(ctx, fn.Name, env.Deps)
+		h, err := registry.Build(ctx, fn.Name, env.Deps)
 		if err != nil {
 			return nil, fmt.Errorf("template.yaml function %s: %w", fn.LogicalID, err)
 		}

@@ -21,10 +21,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"clientarea/internal/app"
+	"clientarea/internal/app/registry"
 	"clientarea/internal/devtools/devenv"
-	"clientarea/internal/functions"
-	"clientarea/internal/lambdaapp"
-	"clientarea/internal/logging"
+	"clientarea/internal/platform/logging"
 )
 
 func main() {
@@ -39,7 +39,7 @@ func main() {
 
 func run(fn, eventPath string) error {
 	if fn == "" || eventPath == "" {
-		return fmt.Errorf("usage: invoke -fn <function> -event <file> (functions: %v)", functions.Names())
+		return fmt.Errorf("usage: invoke -fn <function> -event <file> (functions: %v)", registry.Names())
 	}
 	payload, err := os.ReadFile(eventPath)
 	if err != nil {
@@ -57,12 +57,12 @@ func run(fn, eventPath string) error {
 		return err
 	}
 	defer env.Close()
-	h, err := functions.Build(ctx, fn, env.Deps)
+	h, err := registry.Build(ctx, fn, env.Deps)
 	if err != nil {
 		return err
 	}
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: fmt.Sprintf("invoke-%d", time.Now().UnixNano())})
-	out, err := lambda.NewHandler(lambdaapp.Handler(h)).Invoke(ctx, payload)
+	out, err := lambda.NewHandler(app.LambdaHandler(h)).Invoke(ctx, payload)
 	if err != nil {
 		return fmt.Errorf("function %s failed: %w", fn, err)
 	}

@@ -14,8 +14,8 @@ import (
 	"os"
 	"os/exec"
 
-	"clientarea/internal/dynamolocal"
-	"clientarea/internal/samtemplate"
+	"clientarea/internal/devtools/dynamolocal"
+	"clientarea/internal/devtools/samtemplate"
 )
 
 func main() {

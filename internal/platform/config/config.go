@@ -1,0 +1,94 @@
+// Package config reads the service's settings from the environment into one
+// typed struct, once, when a function or tool starts.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"clientarea/internal/platform/logging"
+)
+
+// Config is every setting a function reads from its environment.
+type Config struct {
+	TableName string // TABLE_NAME: the single DynamoDB table
+	Region    string // AWS_REGION (default us-east-1)
+
+	// Endpoint overrides, so that tests and the dev server reach local
+	// servers through the real SDK clients. Empty means the AWS default.
+	DynamoDBEndpoint  string // DYNAMODB_ENDPOINT
+	SNSEndpoint       string // SNS_ENDPOINT
+	TranslateEndpoint string // TRANSLATE_ENDPOINT
+	// SecretsManagerEndpoint overrides the Secrets Manager endpoint.
+	SecretsManagerEndpoint string // SECRETSMANAGER_ENDPOINT
+
+	// TranslateEnabled turns machine translation on (TRANSLATE_ENABLED=true,
+	// set by the template on the function allowed to call Amazon Translate).
+	// A TRANSLATE_ENDPOINT turns it on too.
+	TranslateEnabled bool
+
+	// AdminClaimName / AdminClaimValue: a JWT whose claim AdminClaimName
+	// contains AdminClaimValue (a group or a scope) is a back-office admin.
+	AdminClaimName  string // ADMIN_CLAIM_NAME (default cognito:groups)
+	AdminClaimValue string // ADMIN_CLAIM_VALUE (default client-area-admin)
+
+	// DevAdminToken is honoured only by the local tools (dev server, invoker):
+	// a bearer token equal to it is an admin. Never set in a deployed stack.
+	DevAdminToken string // CLIENTAREA_DEV_ADMIN_TOKEN
+
+	LogLevel slog.Level // AWS_LAMBDA_LOG_LEVEL
+
+	// The key of the SMS one-time-password hashes. In AWS the functions that
+	// send SMS read it once at cold start from the Secrets Manager secret
+	// OTPKeySecretARN; the local tools set OTPKey directly.
+	OTPKeySecretARN string // OTP_KEY_SECRET_ARN
+	OTPKey          string // CLIENTAREA_OTP_KEY (local tools and tests only)
+
+	// NotificationTopicARN is the SNS topic of notification events (email
+	// verification, activation letter) that a mailer subscribes to.
+	NotificationTopicARN string // NOTIFICATION_TOPIC_ARN
+}
+
+// DefaultDevAdminToken is the local admin token when none is configured.
+const DefaultDevAdminToken = "dev-admin"
+
+// Load reads the configuration from the process environment.
+func Load() (Config, error) { return FromLookup(os.LookupEnv) }
+
+// FromLookup reads the configuration through lookup (os.LookupEnv in
+// production, a map in tests).
+func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	get := func(key, def string) string {
+		if v, ok := lookup(key); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	c := Config{
+		TableName:         get("TABLE_NAME", ""),
+		Region:            get("AWS_REGION", get("AWS_DEFAULT_REGION", "us-east-1")),
+		DynamoDBEndpoint:  get("DYNAMODB_ENDPOINT", ""),
+		SNSEndpoint:       get("SNS_ENDPOINT", ""),
+		TranslateEndpoint: get("TRANSLATE_ENDPOINT", ""),
+		AdminClaimName:    get("ADMIN_CLAIM_NAME", "cognito:groups"),
+		AdminClaimValue:   get("ADMIN_CLAIM_VALUE", "client-area-admin"),
+		DevAdminToken:     get("CLIENTAREA_DEV_ADMIN_TOKEN", ""),
+		LogLevel:          logging.ParseLevel(get("AWS_LAMBDA_LOG_LEVEL", "INFO")),
+
+		SecretsManagerEndpoint: get("SECRETSMANAGER_ENDPOINT", ""),
+		OTPKeySecretARN:        get("OTP_KEY_SECRET_ARN", ""),
+		OTPKey:                 get("CLIENTAREA_OTP_KEY", ""),
+		NotificationTopicARN:   get("NOTIFICATION_TOPIC_ARN", ""),
+	}
+	c.TranslateEnabled = c.TranslateEndpoint != "" || strings.EqualFold(get("TRANSLATE_ENABLED", ""), "true")
+	if c.TableName == "" {
+		return c, errors.New("config: TABLE_NAME is required")
+	}
+	if strings.ContainsAny(c.AdminClaimName, " \t") {
+		return c, fmt.Errorf("config: ADMIN_CLAIM_NAME %q must not contain spaces", c.AdminClaimName)
+	}
+	return c, nil
+}

@@ -1,0 +1,78 @@
+package languages
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/sections/verification"
+)
+
+// Warning names one item lacking texts in one enabled language.
+type Warning struct {
+	Language string   `json:"language"`
+	Kind     string   `json:"kind"` // "level" or "status"
+	Label    string   `json:"label"`
+	Missing  []string `json:"missing"` // "title", "description", "fields.<name>", "text"
+	Message  string   `json:"message"`
+}
+
+// VerificationGaps returns the Gaps of verification levels and statuses:
+// a level lacks a language when it has no title there, no description while
+// another language has one, or a field caption; a status when it has no text.
+func VerificationGaps(table dynamo.Table, clk clock.Clock) Gaps {
+	levels, statuses := verification.Levels(table, clk), verification.Statuses(table, clk)
+	return func(ctx context.Context, langs []string) ([]Warning, error) {
+		lv, err := levels.List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		st, err := statuses.List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var out []Warning
+		for _, lang := range langs {
+			for _, rec := range lv {
+				if missing := levelGaps(rec.Doc, lang); len(missing) > 0 {
+					out = append(out, warning(lang, "level", rec.Doc.Label, missing))
+				}
+			}
+			for _, rec := range st {
+				if strings.TrimSpace(rec.Doc.Text[lang]) == "" {
+					out = append(out, warning(lang, "status", rec.Doc.Label, []string{"text"}))
+				}
+			}
+		}
+		return out, nil
+	}
+}
+
+func levelGaps(l verification.Level, lang string) []string {
+	t := l.Translations[lang]
+	var missing []string
+	if strings.TrimSpace(t.Title) == "" {
+		missing = append(missing, "title")
+	}
+	if strings.TrimSpace(t.Description) == "" {
+		for _, other := range l.Translations {
+			if strings.TrimSpace(other.Description) != "" {
+				missing = append(missing, "description")
+				break
+			}
+		}
+	}
+	for _, p := range l.Properties {
+		if strings.TrimSpace(t.Fields[p]) == "" {
+			missing = append(missing, "fields."+p)
+		}
+	}
+	return missing
+}
+
+func warning(lang, kind, label string, missing []string) Warning {
+	return Warning{Language: lang, Kind: kind, Label: label, Missing: missing,
+		Message: fmt.Sprintf("%s %s lacks %s texts: %s", kind, label, lang, strings.Join(missing, ", "))}
+}

@@ -1,0 +1,132 @@
+package verification
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"clientarea/internal/admindoc/itemstore"
+	"clientarea/internal/i18n/locales"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/sections/documents"
+)
+
+// Level is a verification level: what a client must provide to reach it.
+type Level struct {
+	Label             string               `json:"label"`              // unique regardless of case; immutable
+	Type              string               `json:"type"`               // personal or business; immutable
+	Properties        []string             `json:"properties"`         // names of the level's custom fields
+	RequiredDocuments []string             `json:"required_documents"` // document types (package documents)
+	Translations      map[string]LevelText `json:"translations"`       // by BCP 47 language code
+}
+
+// LevelText is a level's texts in one language.
+type LevelText struct {
+	Title       string            `json:"title"`
+	Description string            `json:"description"`
+	Fields      map[string]string `json:"fields"` // property name -> its caption in this language
+}
+
+// Client types a level can be for.
+const (
+	TypePersonal = "personal"
+	TypeBusiness = "business"
+)
+
+// Limits of a level's contents.
+const (
+	maxProperties  = 50
+	maxTitle       = 200
+	maxDescription = 2000
+	maxFieldText   = 500
+)
+
+// labelPattern is the form of level and status labels and property names.
+var labelPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// LevelsAudit is the audit section of level changes.
+const LevelsAudit = "verification-levels"
+
+// Levels returns the store of verification levels.
+func Levels(table dynamo.Table, clk clock.Clock) *itemstore.Store[Level] {
+	return itemstore.New(table, clk, itemstore.Spec[Level]{
+		Noun: "verification level", Type: dynamo.TypeLevel, Audit: LevelsAudit,
+		Prefix: dynamo.LevelPrefix, Key: dynamo.LevelKey,
+		Label: func(l Level) string { return l.Label }, ValidLabel: ValidLabel,
+	})
+}
+
+// Normalize fills left-out lists and maps, and spells language codes the
+// canonical BCP 47 way ("pt-br" -> "pt-BR").
+func (l *Level) Normalize() {
+	if l.Properties == nil {
+		l.Properties = []string{}
+	}
+	if l.RequiredDocuments == nil {
+		l.RequiredDocuments = []string{}
+	}
+	l.Translations = canonicalKeys(l.Translations)
+	for code, t := range l.Translations {
+		if t.Fields == nil {
+			t.Fields = map[string]string{}
+			l.Translations[code] = t
+		}
+	}
+}
+
+// Validate checks a normalized level, naming every bad field.
+func (l Level) Validate() error {
+	var f apperr.Fields
+	checkLabel(&f, l.Label)
+	f.Check(l.Type == TypePersonal || l.Type == TypeBusiness, "type", "must be %q or %q", TypePersonal, TypeBusiness)
+	f.Check(len(l.Properties) <= maxProperties, "properties", "at most %d properties", maxProperties)
+	for i, p := range l.Properties {
+		field := "properties[" + itoa(i) + "]"
+		switch {
+		case !labelPattern.MatchString(p):
+			f.Add(field, "must be 1-64 letters, digits, _ or -")
+		case slices.IndexFunc(l.Properties, func(q string) bool { return strings.EqualFold(p, q) }) < i:
+			f.Add(field, "%q is listed twice", p)
+		}
+	}
+	documents.CheckTypes(&f, "required_documents", l.RequiredDocuments)
+	for _, code := range sortedKeys(l.Translations) {
+		t, at := l.Translations[code], "translations."+code
+		checkLanguage(&f, at, code)
+		f.Check(len([]rune(t.Title)) <= maxTitle, at+".title", "at most %d characters", maxTitle)
+		f.Check(len([]rune(t.Description)) <= maxDescription, at+".description", "at most %d characters", maxDescription)
+		for _, name := range sortedKeys(t.Fields) {
+			f.Check(slices.Contains(l.Properties, name), at+".fields."+name, "is not one of the level's properties")
+			f.Check(len([]rune(t.Fields[name])) <= maxFieldText, at+".fields."+name, "at most %d characters", maxFieldText)
+		}
+	}
+	return f.Err()
+}
+
+// keepLevel carries the label and type, which never change, into an update.
+func keepLevel(before Level, after *Level) error {
+	var immutable apperr.Fields
+	keep(&immutable, "label", before.Label, &after.Label)
+	keep(&immutable, "type", before.Type, &after.Type)
+	return immutableErr(immutable)
+}
+
+// ValidLabel reports whether label has the form of a level or status label.
+func ValidLabel(label string) bool { return labelPattern.MatchString(label) }
+
+// checkLabel validates a level or status label.
+func checkLabel(f *apperr.Fields, label string) {
+	f.Check(labelPattern.MatchString(label), "label", "must be 1-64 letters, digits, _ or -")
+}
+
+// checkLanguage validates a language code used as a translation key.
+func checkLanguage(f *apperr.Fields, field, code string) {
+	switch l, ok := locales.Lookup(code); {
+	case !ok:
+		f.Add(field, "%q is not an available language code (GET /admin/languages/available)", code)
+	case l.Code != code:
+		f.Add(field, "%q is listed twice (as %q too)", l.Code, code)
+	}
+}

@@ -1,0 +1,188 @@
+// Package apptest runs functions' real handlers against a fresh DynamoDB
+// Local table with a fake clock, and makes HTTP requests to them.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"clientarea/internal/app"
+	"clientarea/internal/app/registry"
+	"clientarea/internal/platform/awsclients"
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/config"
+	"clientarea/internal/platform/logging"
+	"clientarea/internal/testsupport/dbtest"
+)
+
+// AdminToken is the dev admin bearer token of test environments.
+const AdminToken = "test-admin-token"
+
+// OTPKey is the one-time-password key of test environments.
+const OTPKey = "test-otp-key-0123456789abcdef0123456789"
+
+// Start is where every test's fake clock starts: on the hour, and in the
+// future, because DynamoDB Local deletes items whose ttl has passed in real
+// time, which would make expiring items (codes, rate limits) vanish mid-test.
+var Start = time.Date(2100, 3, 1, 9, 0, 0, 0, time.UTC)
+
+// Env is one test's service: its table, clock and dependencies.
+type Env struct {
+	t     testing.TB
+	Deps  *app.Deps
+	Clock *clock.Fake
+}
+
+// New creates the environment on a fresh table.
+func New(t testing.TB) *Env {
+	t.Helper()
+	// Request logs would drown the test output; warnings and errors still show.
+	slog.SetDefault(logging.New(os.Stderr, slog.LevelWarn))
+	table := dbtest.Table(t)
+	clk := clock.NewFake(Start)
+	cfg := config.Config{
+		TableName:       table.Name,
+		Region:          "us-east-1",
+		AdminClaimName:  "cognito:groups",
+		AdminClaimValue: "client-area-admin",
+		DevAdminToken:   AdminToken,
+		OTPKey:          OTPKey,
+	}
+	cfg.DynamoDBEndpoint = os.Getenv("DYNAMODB_ENDPOINT") // set, or dbtest.Table skipped the test
+	awsCfg, err := awsclients.Load(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{t: t, Deps: app.New(cfg, awsCfg, table.DB, clk), Clock: clk}
+}
+
+// Handler builds the named function's handler.
+func (e *Env) Handler(name string) http.Handler {
+	e.t.Helper()
+	deps := *e.Deps
+	rec := &accessRecorder{API: e.Deps.Table.DB, seen: map[access]bool{}}
+	deps.Table.DB = rec
+	h, err := registry.Build(context.Background(), name, &deps)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { rec.checkPolicies(e.t, name) })
+	return h
+}
+
+// Request describes one HTTP request.
+type Request struct {
+	Method  string
+	Path    string
+	Body    any    // marshalled to JSON unless it is a string or []byte
+	Token   string // bearer token; "" sends none
+	Headers map[string]string
+}
+
+// Response is a recorded answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Do sends r to h.
+func Do(t testing.TB, h http.Handler, r Request) *Response {
+	t.Helper()
+	var body io.Reader
+	switch b := r.Body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("marshal request body: %v", err)
+		}
+		body = bytes.NewReader(data)
+	}
+	req := httptest.NewRequest(r.Method, r.Path, body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// Decode unmarshals the body into v.
+func (r *Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode response %d %s: %v", r.Status, r.Body, err)
+	}
+}
+
+// Map returns the body as a JSON object.
+func (r *Response) Map(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.Decode(t, &m)
+	return m
+}
+
+// Expect fails t unless the status is want.
+func (r *Response) Expect(t testing.TB, want int) *Response {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %d, want %d; body: %s", r.Status, want, r.Body)
+	}
+	return r
+}
+
+// ExpectProblem fails t unless the answer is problem+json with status and code.
+func (r *Response) ExpectProblem(t testing.TB, status int, code string) map[string]any {
+	t.Helper()
+	r.Expect(t, status)
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json; body %s", ct, r.Body)
+	}
+	m := r.Map(t)
+	if m["code"] != code {
+		t.Fatalf("problem code %v, want %s; body %s", m["code"], code, r.Body)
+	}
+	return m
+}
+
+// FieldErrors returns the field names of a validation problem's errors.
+func FieldErrors(t testing.TB, problem map[string]any) []string {
+	t.Helper()
+	list, _ := problem["errors"].([]any)
+	var fields []string
+	for _, e := range list {
+		fields = append(fields, e.(map[string]any)["field"].(string))
+	}
+	return fields
+}
+
+// Admin is a request with the admin token; ifMatch, unless empty, is sent
+// as the If-Match header.
+func Admin(method, path string, body any, ifMatch string) Request {
+	r := Request{Method: method, Path: path, Body: body, Token: AdminToken}
+	if ifMatch != "" {
+		r.Headers = map[string]string{"If-Match": ifMatch}
+	}
+	return r
+}

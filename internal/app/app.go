@@ -13,8 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"clientarea/internal/admindoc/sectionapi"
-	"clientarea/internal/messaging/outbox"
+	"clientarea/internal/admindoc"
+	"clientarea/internal/messaging"
 	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/config"
@@ -34,7 +34,7 @@ type Deps struct {
 	// Outbox, when set (local tools and tests), takes the SMS and
 	// notification events that would go to SNS, unless SNS_ENDPOINT names an
 	// SNS to use. Nil in AWS.
-	Outbox *outbox.Memory
+	Outbox *messaging.Outbox
 }
 
 // Builder wires one function's handler from Deps. It may fail (a missing
@@ -71,13 +71,14 @@ func New(cfg config.Config, awsCfg aws.Config, db dynamo.API, clk clock.Clock) *
 			AdminClaimValue: cfg.AdminClaimValue,
 			DevAdminToken:   cfg.DevAdminToken,
 		},
-		Outbox: &outbox.Memory{},
+		Outbox: &messaging.Outbox{},
 	}
 }
 
-// SectionEnv is what a configuration section mounted with sectionapi needs.
-func (d *Deps) SectionEnv() sectionapi.Env {
-	return sectionapi.Env{Table: d.Table, Clock: d.Clock, Guard: d.Auth.RequireAdmin}
+// AdminDocs is what the admin-document engine needs: the table, the clock
+// and the admin guard of its routes.
+func (d *Deps) AdminDocs() admindoc.Env {
+	return admindoc.Env{Table: d.Table, Clock: d.Clock, Guard: d.Auth.RequireAdmin}
 }
 
 // MustBuild is a Lambda cold start: Load, then build the function. It logs
@@ -98,10 +99,10 @@ func MustBuild(ctx context.Context, name string, build Builder) *httpapi.Router 
 
 // SectionFunction is the Builder of a function that serves exactly one
 // configuration section.
-func SectionFunction[T any](def sectionapi.Definition[T]) Builder {
+func SectionFunction[T any](def admindoc.Definition[T]) Builder {
 	return func(_ context.Context, d *Deps) (*httpapi.Router, error) {
 		rt := httpapi.NewRouter()
-		sectionapi.Mount(rt, def, d.SectionEnv())
+		admindoc.Mount(rt, d.AdminDocs(), def)
 		return rt, nil
 	}
 }

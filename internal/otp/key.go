@@ -15,6 +15,16 @@ import (
 // function's environment, where anyone allowed to read the function's
 // configuration could see it. Locally the dev tools pass CLIENTAREA_OTP_KEY.
 
+// SecretsClient returns the Secrets Manager client LoadKey reads with;
+// endpoint (SECRETSMANAGER_ENDPOINT) points it at a local server when set.
+func SecretsClient(cfg aws.Config, endpoint string) *secretsmanager.Client {
+	return secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+}
+
 // SecretAPI is the part of the Secrets Manager client the key needs.
 type SecretAPI interface {
 	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)

@@ -49,8 +49,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"clientarea/internal/messaging"
 	"clientarea/internal/messaging/phone"
-	"clientarea/internal/messaging/sms"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
@@ -107,7 +107,7 @@ type Engine struct {
 	table   dynamo.Table
 	clock   clock.Clock
 	key     []byte
-	sender  sms.Sender
+	sender  messaging.Sender
 	limiter ratelimit.Limiter
 }
 
@@ -118,7 +118,7 @@ const MinKeyBytes = 32
 // CheckKey). An engine without a usable key refuses every request with an
 // internal error rather than hash with a guessable key; the Lambda cold
 // start of a function that sends codes fails before that can happen.
-func New(table dynamo.Table, clk clock.Clock, key []byte, sender sms.Sender) *Engine {
+func New(table dynamo.Table, clk clock.Clock, key []byte, sender messaging.Sender) *Engine {
 	return &Engine{table: table, clock: clk, key: key, sender: sender, limiter: ratelimit.Limiter{Table: table}}
 }
 
@@ -153,7 +153,7 @@ func (e *Engine) Issue(ctx context.Context, pol Policy, req Request) (Challenge,
 	}
 	id, code := newID(), newCode()
 	ch := Challenge{ID: id, ExpiresAt: now.Add(pol.TTL), ResendAfter: now.Add(pol.ResendCooldown), To: to}
-	err = e.sender.Send(ctx, sms.Message{
+	err = e.sender.Send(ctx, messaging.Message{
 		To: to, Kind: "otp", Text: Text(req.Language, req.DefaultLanguage, code, pol.TTL),
 		SenderID: pol.SenderID, OriginationNumber: pol.Origination,
 	})

@@ -5,9 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
-	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/sections/documents"
 	"clientarea/internal/sections/general"
 	"clientarea/internal/sections/languages"
@@ -33,31 +32,32 @@ func FuzzSectionBodies(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		exercise(t, general.Section, body)
-		exercise(t, documents.Section, body)
-		exercise(t, security.Section, body)
-		exercise(t, security.RegistrationSection, body)
+		exercise(t, general.Section(), body)
+		exercise(t, documents.Section(), body)
+		exercise(t, security.Section(), body)
+		exercise(t, security.RegistrationSection(), body)
 		exercise(t, languages.Section(nil), body)
 	})
 }
 
-func exercise[T any](t *testing.T, def sectionapi.Definition[T], body []byte) {
+func exercise[T any](t *testing.T, def admindoc.Definition[T], body []byte) {
 	t.Helper()
-	r := httptest.NewRequest("PUT", "/admin/config/"+def.Name, bytes.NewReader(body))
+	r := httptest.NewRequest("PUT", "/admin/config/"+def.Section, bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
 	var doc T
-	if _, err := httpapi.DecodeDocument(httptest.NewRecorder(), r, &doc); err != nil {
-		clientError(t, def.Name, err)
+	if _, err := admindoc.DecodeDocument(httptest.NewRecorder(), r, &doc); err != nil {
+		clientError(t, def.Section, err)
 		return
 	}
 	def.Normalize(&doc)
 	if err := def.Validate(doc); err != nil {
-		clientError(t, def.Name, err)
+		clientError(t, def.Section, err)
 		return
 	}
 	// A valid document stays valid once normalized again (what GET does).
 	def.Normalize(&doc)
 	if err := def.Validate(doc); err != nil {
-		t.Fatalf("%s: a valid document became invalid: %v", def.Name, err)
+		t.Fatalf("%s: a valid document became invalid: %v", def.Section, err)
 	}
 }
 

@@ -21,7 +21,7 @@ import (
 
 	"clientarea/internal/app/registry"
 	"clientarea/internal/devtools/devenv"
-	"clientarea/internal/platform/apperr"
+	"clientarea/internal/messaging"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/logging"
 )
@@ -85,13 +85,20 @@ func routes(ctx context.Context, env *devenv.Env) (*http.ServeMux, error) {
 			fmt.Printf("  %-8s %-50s -> %s\n", r.Method, r.Path, fn.Name)
 		}
 	}
-	mux.HandleFunc("GET /_dev/outbox", func(w http.ResponseWriter, r *http.Request) {
-		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"items": env.Deps.Outbox.List()})
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		httpapi.WriteError(r.Context(), w, apperr.Newf(apperr.NotFound, "not_found", "no route for %s %s", r.Method, r.URL.Path))
-	})
+	mux.Handle("/", devRoutes(env.Deps.Outbox))
 	return mux, nil
+}
+
+// devRoutes serves what no function serves: the outbox, and every other
+// path. It is a router like the functions', so its answers (a 404 for a
+// mistyped path above all) carry a request id and are problem+json too.
+func devRoutes(box *messaging.Outbox) *httpapi.Router {
+	rt := httpapi.NewRouter()
+	rt.Handle("GET /_dev/outbox", func(w http.ResponseWriter, _ *http.Request) error {
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"items": box.List()})
+		return nil
+	})
+	return rt
 }
 
 // withCORS answers browsers the way the HTTP API's CORS configuration does,

@@ -1,7 +1,9 @@
 // Package apperr is the one error type of the service. Every failure a client
 // can see is an *Error with a Kind (which decides the HTTP status, in one table
 // in package httpapi) and a stable machine-readable Code. Anything else that
-// reaches the edge is treated as Internal: logged in full, shown generically.
+// reaches the edge is treated as Internal and shown generically. The edge
+// logs every 5xx once, with its Op and cause chain, so code below it
+// returns failures rather than logging them too.
 package apperr
 
 import (
@@ -26,7 +28,20 @@ const (
 	PreconditionRequired             // no version given for a write
 	RateLimited                      // too many requests, retry later
 	Unavailable                      // a dependency is missing or down
+	UnsupportedMediaType             // the body is not declared as JSON
+
+	kindCount // keep last: Kinds lists every Kind above it
 )
+
+// Kinds lists every Kind, so that a test can prove each one has an HTTP
+// status without anyone remembering to extend the test.
+func Kinds() []Kind {
+	kinds := make([]Kind, kindCount)
+	for i := range kinds {
+		kinds[i] = Kind(i)
+	}
+	return kinds
+}
 
 // FieldError names one invalid field of a request, by its JSON path.
 type FieldError struct {
@@ -42,7 +57,7 @@ type Error struct {
 	Fields     []FieldError  // for validation failures
 	RetryAfter time.Duration // for RateLimited answers
 	Op         string        // where it happened, for logs
-	Err        error         // the cause, never shown to the caller
+	Err        error         // the cause: logged with a 5xx, never shown to the caller
 }
 
 func (e *Error) Error() string {

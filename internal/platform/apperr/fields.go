@@ -8,9 +8,18 @@ type Fields struct {
 	list []FieldError
 }
 
-// Add records a problem with field.
+// Add records a problem with field. A field already recorded keeps its one
+// entry, with this message joined to it: clients index the answer's errors
+// by field, and a second entry for the same field would hide the first.
 func (f *Fields) Add(field, format string, args ...any) {
-	f.list = append(f.list, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	for i := range f.list {
+		if f.list[i].Field == field {
+			f.list[i].Message += "; " + msg
+			return
+		}
+	}
+	f.list = append(f.list, FieldError{Field: field, Message: msg})
 }
 
 // Check records a problem with field unless ok.

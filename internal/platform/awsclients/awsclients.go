@@ -1,4 +1,7 @@
 // Package awsclients loads the AWS SDK configuration once per process.
+// It builds no service clients: every function imports it, and a client
+// package here would be linked into functions that never use it. Each
+// client is built next to its one user (dynamo, delivery, otp, translator).
 package awsclients
 
 import (
@@ -9,8 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"clientarea/internal/platform/config"
 )
@@ -30,24 +31,4 @@ func Load(ctx context.Context, cfg config.Config) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
 	return awsCfg, nil
-}
-
-// SNS returns an SNS client; endpoint (SNS_ENDPOINT) points it at a local
-// server when set.
-func SNS(cfg aws.Config, endpoint string) *sns.Client {
-	return sns.NewFromConfig(cfg, func(o *sns.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
-}
-
-// SecretsManager returns a Secrets Manager client; endpoint
-// (SECRETSMANAGER_ENDPOINT) points it at a local server when set.
-func SecretsManager(cfg aws.Config, endpoint string) *secretsmanager.Client {
-	return secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
 }

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"clientarea/internal/platform/apperr"
@@ -38,7 +41,8 @@ func writeBody(w http.ResponseWriter, status int, contentType string, v any) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
-// ReadBody reads the request body, at most MaxBodyBytes of it.
+// ReadBody reads the request body, at most MaxBodyBytes of it, and checks
+// that it is declared as JSON (see checkJSONType).
 func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
@@ -48,7 +52,28 @@ func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		}
 		return nil, apperr.New(apperr.BadRequest, "bad_request", "the request body could not be read")
 	}
+	if err := checkJSONType(r.Header.Get("Content-Type"), body); err != nil {
+		return nil, err
+	}
 	return body, nil
+}
+
+// checkJSONType answers 415 unless the body is declared as JSON:
+// application/json or application/<something>+json, with any parameters. A
+// body declared as anything else (a form, text) is not decoded on a guess.
+// No Content-Type is accepted only without a body, which the decoder then
+// reports as empty.
+func checkJSONType(contentType string, body []byte) error {
+	if contentType == "" && len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err == nil && (mediaType == "application/json" ||
+		strings.HasPrefix(mediaType, "application/") && strings.HasSuffix(mediaType, "+json")) {
+		return nil
+	}
+	return apperr.New(apperr.UnsupportedMediaType, "unsupported_media_type",
+		"the request body must be JSON, sent with Content-Type: application/json")
 }
 
 // DecodeJSON reads the request body into v: at most MaxBodyBytes, unknown
@@ -74,6 +99,9 @@ func Unmarshal(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return apperr.New(apperr.BadRequest, "bad_request", "the request body has data after the JSON value")
 	}
+	if name := misspelledField(body, reflect.TypeOf(v)); name != "" {
+		return apperr.New(apperr.BadRequest, "bad_request", "unknown field "+strconv.Quote(name))
+	}
 	return nil
 }
 
@@ -85,7 +113,7 @@ func describeDecodeError(err error) string {
 		return fmt.Sprintf("malformed JSON at byte %d", syntax.Offset)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return fmt.Sprintf("the body must be a JSON %s", jsonKind(typ.Type.Kind().String()))
+			return fmt.Sprintf("the body must be %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value)
 		}
 		return fmt.Sprintf("field %s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
@@ -97,7 +125,8 @@ func describeDecodeError(err error) string {
 	}
 }
 
-// jsonKind names a Go kind the way a JSON client thinks of it.
+// jsonKind names a Go kind the way a JSON client thinks of it, with its
+// article: "must be " + jsonKind(k) reads as a sentence.
 func jsonKind(goKind string) string {
 	switch goKind {
 	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":

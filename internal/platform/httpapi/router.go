@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -55,6 +56,29 @@ func (rt *Router) Routes() []string {
 
 // ServeHTTP gives every request an id and a log line, and turns a panic into a 500.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = WithRequestID(w, r)
+	ctx := r.Context()
+	rec := &statusRecorder{ResponseWriter: w}
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			err := apperr.Internalf("panic", fmt.Errorf("%v", p))
+			if rec.status == 0 {
+				WriteError(ctx, rec, err) // logs it
+			} else { // the answer had begun: only the log can tell
+				logFailure(ctx, http.StatusInternalServerError, err, err)
+			}
+		}
+		slog.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration_ms", time.Since(start).Milliseconds())
+	}()
+	rt.mux.ServeHTTP(rec, r)
+}
+
+// WithRequestID returns r with its request id in the context, and sets it
+// as the X-Request-Id of the answer. The id is the one already in the
+// context (API Gateway's), else the caller's X-Request-Id, else a new one.
+func WithRequestID(w http.ResponseWriter, r *http.Request) *http.Request {
 	ctx := r.Context()
 	id := logging.RequestID(ctx)
 	if id == "" {
@@ -62,23 +86,10 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if id == "" || len(id) > 128 {
 			id = newRequestID()
 		}
-		ctx = logging.WithRequestID(ctx, id)
-		r = r.WithContext(ctx)
+		r = r.WithContext(logging.WithRequestID(ctx, id))
 	}
 	w.Header().Set("X-Request-Id", id)
-	rec := &statusRecorder{ResponseWriter: w}
-	start := time.Now()
-	defer func() {
-		if p := recover(); p != nil {
-			slog.ErrorContext(ctx, "panic", "panic", p)
-			if rec.status == 0 {
-				WriteError(ctx, rec, apperr.Internalf("panic", nil))
-			}
-		}
-		slog.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration_ms", time.Since(start).Milliseconds())
-	}()
-	rt.mux.ServeHTTP(rec, r)
+	return r
 }
 
 func serve(h HandlerFunc) http.Handler {

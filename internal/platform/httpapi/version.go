@@ -21,6 +21,9 @@ func SetETag(w http.ResponseWriter, version int64) {
 // both, disagreeing, is 400.
 func ExpectedVersion(r *http.Request, bodyVersion *int64) (int64, error) {
 	header := strings.TrimSpace(r.Header.Get("If-Match"))
+	if header == "" && len(r.Header.Values("If-Match")) > 0 {
+		return 0, apperr.New(apperr.BadRequest, "bad_request", `If-Match is empty; send If-Match: "<version>", such as "3"`)
+	}
 	if header == "" {
 		if bodyVersion == nil {
 			detail := `send If-Match: "<version>" (from the ETag of a GET) or the version in the body`
@@ -45,16 +48,30 @@ func ExpectedVersion(r *http.Request, bodyVersion *int64) (int64, error) {
 	return v, nil
 }
 
+// parseIfMatch reads If-Match as the one strong entity tag "<version>".
+// If-Match compares strongly (RFC 9110, 13.1.1): a weak tag W/"3" never
+// matches, so it is a failed precondition, not version 3.
 func parseIfMatch(h string) (int64, error) {
 	if h == "*" {
 		return 0, apperr.New(apperr.PreconditionRequired, "precondition_required",
 			`If-Match must name the version the change is based on, not "*"`)
 	}
-	tag := strings.TrimPrefix(h, "W/")
-	tag = strings.TrimSuffix(strings.TrimPrefix(tag, `"`), `"`)
+	strong := strings.TrimPrefix(h, "W/")
+	tag, quoted := strings.CutPrefix(strong, `"`)
+	tag, closed := strings.CutSuffix(tag, `"`)
+	if quoted && closed && strong != h {
+		return 0, apperr.New(apperr.PreconditionFailed, "version_conflict",
+			`a weak ETag (W/"...") never matches If-Match; send the ETag of a GET as it is, such as "3"`)
+	}
 	v, err := strconv.ParseInt(tag, 10, 64)
-	if err != nil || v < 0 {
-		return 0, apperr.Newf(apperr.BadRequest, "bad_request", `If-Match must be "<version>", such as "3"`)
+	if !quoted || !closed || !digits(tag) || err != nil {
+		return 0, apperr.New(apperr.BadRequest, "bad_request", `If-Match must be "<version>", such as "3"`)
 	}
 	return v, nil
+}
+
+// digits reports whether s is one or more ASCII digits: ParseInt alone
+// would also take a sign.
+func digits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
 )
 
@@ -30,11 +30,13 @@ type Config struct {
 }
 
 // Section is the section's definition for the shared section API.
-var Section = sectionapi.Definition[Config]{
-	Name:      "documents",
-	Defaults:  func() Config { return Config{Required: []string{}} },
-	Normalize: (*Config).Normalize,
-	Validate:  Config.Validate,
+func Section() admindoc.Definition[Config] {
+	return admindoc.Definition[Config]{
+		Section:   "documents",
+		Defaults:  func() Config { return Config{Required: []string{}} },
+		Normalize: (*Config).Normalize,
+		Validate:  Config.Validate,
+	}
 }
 
 // Normalize makes a left-out or null list empty.

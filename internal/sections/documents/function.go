@@ -1,6 +1,13 @@
 package documents
 
-import "clientarea/internal/app"
+import (
+	"context"
+
+	"clientarea/internal/app"
+	"clientarea/internal/platform/httpapi"
+)
 
 // Function wires the documents function: the section on its routes.
-var Function = app.SectionFunction(Section)
+func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
+	return app.SectionFunction(Section())(ctx, d)
+}

@@ -6,7 +6,7 @@ package general
 import (
 	"time"
 
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
 )
 
@@ -40,10 +40,12 @@ type Security struct {
 }
 
 // Section is the section's definition for the shared section API.
-var Section = sectionapi.Definition[Config]{
-	Name:      "general",
-	Normalize: (*Config).Normalize,
-	Validate:  Config.Validate,
+func Section() admindoc.Definition[Config] {
+	return admindoc.Definition[Config]{
+		Section:   "general",
+		Normalize: (*Config).Normalize,
+		Validate:  Config.Validate,
+	}
 }
 
 // Normalize applies the "left blank" rules: a missing activation flag is on,

@@ -11,6 +11,6 @@ import (
 // verification levels and statuses.
 func Function(_ context.Context, d *app.Deps) (*httpapi.Router, error) {
 	rt := httpapi.NewRouter()
-	Mount(rt, d.SectionEnv(), VerificationGaps(d.Table, d.Clock))
+	Mount(rt, d.AdminDocs(), VerificationGaps(d.AdminDocs()))
 	return rt, nil
 }

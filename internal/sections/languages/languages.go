@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/i18n/locales"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
@@ -99,9 +99,9 @@ type Gaps func(ctx context.Context, languages []string) ([]Warning, error)
 
 // Section is the section's definition; gaps finds the missing translations
 // of the enabled languages, which a successful PUT reports as "warnings".
-func Section(gaps Gaps) sectionapi.Definition[Config] {
-	return sectionapi.Definition[Config]{
-		Name:      "languages",
+func Section(gaps Gaps) admindoc.Definition[Config] {
+	return admindoc.Definition[Config]{
+		Section:   "languages",
 		Defaults:  Defaults,
 		Normalize: (*Config).Normalize,
 		Validate:  Config.Validate,
@@ -120,8 +120,8 @@ func Section(gaps Gaps) sectionapi.Definition[Config] {
 }
 
 // Mount serves the section and the available list on rt.
-func Mount(rt *httpapi.Router, env sectionapi.Env, gaps Gaps) {
-	sectionapi.Mount(rt, Section(gaps), env)
+func Mount(rt *httpapi.Router, env admindoc.Env, gaps Gaps) {
+	admindoc.Mount(rt, env, Section(gaps))
 	rt.Handle("GET /admin/languages/available", available, env.Guard)
 }
 

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"clientarea/internal/platform/clock"
-	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/sections/verification"
 )
 
@@ -22,8 +21,8 @@ type Warning struct {
 // VerificationGaps returns the Gaps of verification levels and statuses:
 // a level lacks a language when it has no title there, no description while
 // another language has one, or a field caption; a status when it has no text.
-func VerificationGaps(table dynamo.Table, clk clock.Clock) Gaps {
-	levels, statuses := verification.Levels(table, clk), verification.Statuses(table, clk)
+func VerificationGaps(env admindoc.Env) Gaps {
+	levels, statuses := verification.Levels(env), verification.Statuses(env)
 	return func(ctx context.Context, langs []string) ([]Warning, error) {
 		lv, err := levels.List(ctx)
 		if err != nil {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/app"
 	"clientarea/internal/app/outbound"
 	"clientarea/internal/platform/httpapi"
@@ -19,8 +19,8 @@ func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
 		return nil, fmt.Errorf("the security function sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", err)
 	}
 	rt := httpapi.NewRouter()
-	store := sectionapi.Mount(rt, Section, d.SectionEnv())
-	sectionapi.Mount(rt, RegistrationSection, d.SectionEnv())
+	store := admindoc.Mount(rt, d.AdminDocs(), Section())
+	admindoc.Mount(rt, d.AdminDocs(), RegistrationSection())
 	MountTestSMS(rt, store, codes, d.Auth.RequireAdmin)
 	return rt, nil
 }

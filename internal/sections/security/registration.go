@@ -3,7 +3,7 @@ package security
 import (
 	"slices"
 
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
 )
 
@@ -15,11 +15,15 @@ const (
 	ConfirmEmailAndPhone = "email_and_phone"
 )
 
-// ConfirmationModes and ClientTypes are the allowed values.
-var (
-	ConfirmationModes = []string{ConfirmNone, ConfirmEmail, ConfirmPhone, ConfirmEmailAndPhone}
-	ClientTypes       = []string{"personal", "business"}
-)
+// ConfirmationModes returns the allowed confirmation modes: a new slice
+// each time, which the caller may change.
+func ConfirmationModes() []string {
+	return []string{ConfirmNone, ConfirmEmail, ConfirmPhone, ConfirmEmailAndPhone}
+}
+
+// ClientTypes returns the allowed client types, the default first: a new
+// slice each time, which the caller may change.
+func ClientTypes() []string { return []string{"personal", "business"} }
 
 // Registration is the Registration section document.
 type Registration struct {
@@ -29,10 +33,12 @@ type Registration struct {
 }
 
 // RegistrationSection is the Registration section's definition.
-var RegistrationSection = sectionapi.Definition[Registration]{
-	Name:      "registration",
-	Normalize: (*Registration).Normalize,
-	Validate:  Registration.Validate,
+func RegistrationSection() admindoc.Definition[Registration] {
+	return admindoc.Definition[Registration]{
+		Section:   "registration",
+		Normalize: (*Registration).Normalize,
+		Validate:  Registration.Validate,
+	}
 }
 
 // Normalize gives blank fields their defaults.
@@ -41,15 +47,16 @@ func (r *Registration) Normalize() {
 		r.Confirmation = ConfirmNone
 	}
 	if r.DefaultClientType == "" {
-		r.DefaultClientType = ClientTypes[0]
+		r.DefaultClientType = ClientTypes()[0]
 	}
 }
 
 // Validate checks a normalized document, naming every bad field.
 func (r Registration) Validate() error {
 	var f apperr.Fields
-	f.Check(slices.Contains(ConfirmationModes, r.Confirmation), "confirmation", "must be one of %v", ConfirmationModes)
-	f.Check(slices.Contains(ClientTypes, r.DefaultClientType), "default_client_type", "must be one of %v", ClientTypes)
+	modes, types := ConfirmationModes(), ClientTypes()
+	f.Check(slices.Contains(modes, r.Confirmation), "confirmation", "must be one of %v", modes)
+	f.Check(slices.Contains(types, r.DefaultClientType), "default_client_type", "must be one of %v", types)
 	return f.Err()
 }
 

@@ -9,16 +9,19 @@ import (
 	"slices"
 	"time"
 
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/messaging/phone"
 	"clientarea/internal/otp"
 	"clientarea/internal/platform/apperr"
 )
 
-// TFAOperations are the operations mandatory 2FA may cover, in display order.
-var TFAOperations = []string{
-	"login", "deposit", "withdraw", "transfer",
-	"prop_challenge_fee", "trading_competition_fee", "change_password", "update_email",
+// TFAOperations returns the operations mandatory 2FA may cover, in display
+// order: a new slice each time, which the caller may change.
+func TFAOperations() []string {
+	return []string{
+		"login", "deposit", "withdraw", "transfer",
+		"prop_challenge_fee", "trading_competition_fee", "change_password", "update_email",
+	}
 }
 
 // Defaults and limits of the section's numbers.
@@ -54,10 +57,12 @@ type SMS struct {
 }
 
 // Section is the Security section's definition for the shared section API.
-var Section = sectionapi.Definition[Config]{
-	Name:      "security",
-	Normalize: (*Config).Normalize,
-	Validate:  Config.Validate,
+func Section() admindoc.Definition[Config] {
+	return admindoc.Definition[Config]{
+		Section:   "security",
+		Normalize: (*Config).Normalize,
+		Validate:  Config.Validate,
+	}
 }
 
 // Normalize gives left-out and null fields their defaults and lists the
@@ -76,14 +81,14 @@ func (c *Config) Normalize() {
 	def(&c.SMS.OTPMaxAttempts, DefaultOTPMaxAttempts)
 	def(&c.SMS.ResendCooldownSeconds, DefaultResendCooldown)
 	def(&c.SMS.MaxSendsPerHour, DefaultMaxSendsPerHour)
-	ops := []string{}
-	for _, op := range TFAOperations {
+	known, ops := TFAOperations(), []string{}
+	for _, op := range known {
 		if slices.Contains(c.TFAOperations, op) {
 			ops = append(ops, op)
 		}
 	}
 	for _, op := range c.TFAOperations {
-		if !slices.Contains(TFAOperations, op) && !slices.Contains(ops, op) {
+		if !slices.Contains(known, op) && !slices.Contains(ops, op) {
 			ops = append(ops, op)
 		}
 	}
@@ -93,9 +98,13 @@ func (c *Config) Normalize() {
 // Validate checks a normalized document, naming every bad field.
 func (c Config) Validate() error {
 	var f apperr.Fields
+	known, unknown := TFAOperations(), []string{}
 	for _, op := range c.TFAOperations {
-		f.Check(slices.Contains(TFAOperations, op), "tfa_operations", "unknown operation %q (known: %v)", op, TFAOperations)
+		if !slices.Contains(known, op) {
+			unknown = append(unknown, op)
+		}
 	}
+	f.Check(len(unknown) == 0, "tfa_operations", "unknown operations %q (known: %v)", unknown, known)
 	f.Range(*c.MaxFailedLogins, "max_failed_logins", 1, 100)
 	f.Range(*c.LockoutMinutes, "lockout_minutes", 1, 1440)
 	f.Range(*c.AbsoluteSessionHours, "absolute_session_hours", 1, 720)

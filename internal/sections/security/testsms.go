@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"clientarea/internal/admindoc/sectionstore"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/otp"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/logging"
@@ -18,14 +18,14 @@ import (
 
 // MountTestSMS serves POST /admin/config/security/test-sms and
 // POST /admin/config/security/test-sms/verify on rt.
-func MountTestSMS(rt *httpapi.Router, store *sectionstore.Store[Config], codes *otp.Engine, guard httpapi.Middleware) {
+func MountTestSMS(rt *httpapi.Router, store *admindoc.Store[Config], codes *otp.Engine, guard httpapi.Middleware) {
 	h := testSMS{store: store, codes: codes}
 	rt.Handle("POST /admin/config/security/test-sms", h.send, guard)
 	rt.Handle("POST /admin/config/security/test-sms/verify", h.verify, guard)
 }
 
 type testSMS struct {
-	store *sectionstore.Store[Config]
+	store *admindoc.Store[Config]
 	codes *otp.Engine
 }
 

@@ -6,8 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"clientarea/internal/admindoc/itemstore"
-	"clientarea/internal/admindoc/sectionapi"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/dynamo"
 )
@@ -23,44 +22,27 @@ type Account struct {
 // SectionName is the verification section's name (/admin/config/verification).
 const SectionName = "verification"
 
-// reference is one label the section names, and the check that it exists.
-type reference struct {
-	check types.TransactWriteItem
-	err   error
-}
-
 // AccountSection is the section's definition. Saving it checks, in the same
 // transaction, that the level and status it names exist; deleting a level
-// or status checks that this section does not name it (deleteChecks). So
-// neither can leave the other pointing at nothing, however they interleave.
-func AccountSection(levels *itemstore.Store[Level], statuses *itemstore.Store[Status]) sectionapi.Definition[Account] {
-	refs := func(a Account) []reference {
-		var out []reference
-		if a.RequiredLevel != nil {
-			if c := levels.ExistsCheck(*a.RequiredLevel); c != nil {
-				out = append(out, reference{*c, unknownLevel(*a.RequiredLevel)})
-			}
-		}
-		if a.RequiredStatus != nil {
-			if c := statuses.ExistsCheck(*a.RequiredStatus); c != nil {
-				out = append(out, reference{*c, unknownStatus(*a.RequiredStatus)})
-			}
-		}
-		return out
-	}
-	return sectionapi.Definition[Account]{
-		Name:      SectionName,
+// or status checks that this section does not name it (notNamedBySection).
+// So neither can leave the other pointing at nothing, however they
+// interleave.
+func AccountSection(levels *admindoc.Store[Level], statuses *admindoc.Store[Status]) admindoc.Definition[Account] {
+	return admindoc.Definition[Account]{
+		Section:   SectionName,
 		Defaults:  func() Account { return Account{} },
 		Normalize: (*Account).Normalize,
 		Validate:  Account.Validate,
-		Checks: func(a Account) []types.TransactWriteItem {
-			var checks []types.TransactWriteItem
-			for _, r := range refs(a) {
-				checks = append(checks, r.check)
+		Checks: func(a Account) []admindoc.Check {
+			var checks []admindoc.Check
+			if a.RequiredLevel != nil {
+				checks = append(checks, levels.ExistsCheck(*a.RequiredLevel, unknownLevel(*a.RequiredLevel))...)
+			}
+			if a.RequiredStatus != nil {
+				checks = append(checks, statuses.ExistsCheck(*a.RequiredStatus, unknownStatus(*a.RequiredStatus))...)
 			}
 			return checks
 		},
-		Checked: func(a Account, failed int) error { return refs(a)[failed].err },
 	}
 }
 
@@ -87,28 +69,36 @@ func (a Account) Validate() error {
 }
 
 func unknownLevel(label string) error {
-	return apperr.InvalidField("unknown_level", "required_level", "there is no verification level labelled "+quote(label))
+	return apperr.InvalidField("unknown_level", requiredLevel, "there is no verification level labelled "+quote(label))
 }
 
 func unknownStatus(label string) error {
-	return apperr.InvalidField("unknown_status", "required_status", "there is no status labelled "+quote(label))
+	return apperr.InvalidField("unknown_status", requiredStatus, "there is no status labelled "+quote(label))
 }
 
-// notNamedCheck is a condition check, for a level's or status's delete,
-// that the verification section does not name label in field.
-func notNamedCheck(table, field, label string) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(table),
-		Key:       dynamo.SectionKey(SectionName).KeyAttrs(),
-		// NOT (x = :label) also holds when the field is null.
-		ConditionExpression:       aws.String("attribute_not_exists(PK) OR NOT (#doc.#field = :label)"),
-		ExpressionAttributeNames:  map[string]string{"#doc": "doc", "#field": field},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":label": dynamo.S(label)},
-	}}
-}
+// The section's fields that name a level and a status.
+const (
+	requiredLevel  = "required_level"
+	requiredStatus = "required_status"
+)
 
-func inUse(noun, label, field string) error {
-	return apperr.Newf(apperr.Conflict, "in_use", "%s %s is the verification section's %s; change that first", noun, label, field)
+// notNamedBySection returns the delete checks of a level (field
+// required_level) or a status (required_status): the verification section
+// does not name the item in field.
+func notNamedBySection(field string) func(label string) []admindoc.Check {
+	noun := map[string]string{requiredLevel: "verification level", requiredStatus: "status"}[field]
+	return func(label string) []admindoc.Check {
+		return []admindoc.Check{{
+			Err: apperr.Newf(apperr.Conflict, "in_use", "%s %s is the verification section's %s; change that first", noun, label, field),
+			Item: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+				Key: dynamo.SectionKey(SectionName).KeyAttrs(),
+				// NOT (x = :label) also holds when the field is null.
+				ConditionExpression:       aws.String("attribute_not_exists(PK) OR NOT (#doc.#field = :label)"),
+				ExpressionAttributeNames:  map[string]string{"#doc": "doc", "#field": field},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":label": dynamo.S(label)},
+			}},
+		}}
+	}
 }
 
 // quote quotes a label for a message, shortening one that no label can be.

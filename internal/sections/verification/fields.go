@@ -1,6 +1,8 @@
 package verification
 
 import (
+	"encoding/json"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,14 +43,14 @@ func canonicalKeys[V any](m map[string]V) map[string]V {
 	for k, v := range m {
 		out[k] = v
 	}
-	for k, v := range m {
+	for _, k := range sortedKeys(m) { // in order, so that which spelling wins never varies
 		l, ok := locales.Lookup(k)
 		if !ok || l.Code == k {
 			continue
 		}
 		if _, taken := out[l.Code]; !taken {
 			delete(out, k)
-			out[l.Code] = v
+			out[l.Code] = m[k]
 		}
 	}
 	return out
@@ -64,3 +66,46 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// Strings is a JSON object of strings (a status's properties, a level's
+// field captions) that refuses null values: null is not a string, and
+// storing it as "" would silently change what the admin sent.
+type Strings map[string]string
+
+// UnmarshalJSON decodes an object of strings, naming a bad value's key.
+func (s *Strings) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*s = nil
+		return nil
+	}
+	out := make(Strings, len(raw))
+	for _, k := range sortedKeys(raw) {
+		var v *string
+		if err := json.Unmarshal(raw[k], &v); err != nil || v == nil {
+			return &json.UnmarshalTypeError{Value: jsonValueKind(raw[k]), Type: reflect.TypeFor[string](), Field: k}
+		}
+		out[k] = *v
+	}
+	*s = out
+	return nil
+}
+
+// jsonValueKind names the kind of a JSON value, for messages.
+func jsonValueKind(v json.RawMessage) string {
+	switch v[0] {
+	case 'n':
+		return "null"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	default:
+		return "number"
+	}
+}

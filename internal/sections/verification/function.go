@@ -17,6 +17,6 @@ func Function(_ context.Context, d *app.Deps) (*httpapi.Router, error) {
 		tr = translator.NewAWS(d.AWS, d.Config.TranslateEndpoint)
 	}
 	rt := httpapi.NewRouter()
-	Mount(rt, d.SectionEnv(), tr)
+	Mount(rt, d.AdminDocs(), tr)
 	return rt, nil
 }

@@ -5,10 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"clientarea/internal/admindoc/itemstore"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/i18n/locales"
 	"clientarea/internal/platform/apperr"
-	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/sections/documents"
 )
@@ -24,9 +23,9 @@ type Level struct {
 
 // LevelText is a level's texts in one language.
 type LevelText struct {
-	Title       string            `json:"title"`
-	Description string            `json:"description"`
-	Fields      map[string]string `json:"fields"` // property name -> its caption in this language
+	Title       string  `json:"title"`
+	Description string  `json:"description"`
+	Fields      Strings `json:"fields"` // property name -> its caption in this language; no nulls
 }
 
 // Client types a level can be for.
@@ -49,13 +48,22 @@ var labelPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // LevelsAudit is the audit section of level changes.
 const LevelsAudit = "verification-levels"
 
-// Levels returns the store of verification levels.
-func Levels(table dynamo.Table, clk clock.Clock) *itemstore.Store[Level] {
-	return itemstore.New(table, clk, itemstore.Spec[Level]{
-		Noun: "verification level", Type: dynamo.TypeLevel, Audit: LevelsAudit,
+// levelsDefinition is what verification levels are; deleteChecks are the
+// conditions a delete needs (no section names the level).
+func levelsDefinition(deleteChecks func(label string) []admindoc.Check) admindoc.Definition[Level] {
+	return admindoc.Definition[Level]{
+		Path: LevelsPath, Noun: "verification level", Type: dynamo.TypeLevel, Audit: LevelsAudit,
 		Prefix: dynamo.LevelPrefix, Key: dynamo.LevelKey,
 		Label: func(l Level) string { return l.Label }, ValidLabel: ValidLabel,
-	})
+		Normalize: (*Level).Normalize, Validate: Level.Validate, Keep: keepLevel,
+		DeleteChecks: deleteChecks,
+	}
+}
+
+// Levels returns the store of verification levels, for code that reads
+// them or holds them for clients (see Store.Hold).
+func Levels(env admindoc.Env) *admindoc.Store[Level] {
+	return admindoc.New(env, levelsDefinition(notNamedBySection(requiredLevel)))
 }
 
 // Normalize fills left-out lists and maps, and spells language codes the
@@ -70,7 +78,7 @@ func (l *Level) Normalize() {
 	l.Translations = canonicalKeys(l.Translations)
 	for code, t := range l.Translations {
 		if t.Fields == nil {
-			t.Fields = map[string]string{}
+			t.Fields = Strings{}
 			l.Translations[code] = t
 		}
 	}

@@ -1,9 +1,8 @@
 package verification
 
 import (
-	"clientarea/internal/admindoc/itemstore"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
-	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
 )
 
@@ -12,7 +11,7 @@ type Status struct {
 	Label      string            `json:"label"`      // unique regardless of case; immutable
 	Default    bool              `json:"default"`    // read-only: true for Init only
 	Text       map[string]string `json:"text"`       // by BCP 47 language code
-	Properties map[string]string `json:"properties"` // free name -> value pairs ("color": "green")
+	Properties Strings           `json:"properties"` // free name -> value pairs ("color": "green"); no nulls
 }
 
 // DefaultStatus is the status that always exists and cannot be deleted.
@@ -27,18 +26,28 @@ const (
 	maxPropValue   = 500
 )
 
-// Statuses returns the store of statuses; Init exists before it is first saved.
-func Statuses(table dynamo.Table, clk clock.Clock) *itemstore.Store[Status] {
-	return itemstore.New(table, clk, itemstore.Spec[Status]{
-		Noun: "status", Type: dynamo.TypeStatus, Audit: StatusesAudit,
+// statusesDefinition is what statuses are: Init exists before it is
+// first saved and is never deleted; deleteChecks are the conditions a delete
+// needs (no section names the status).
+func statusesDefinition(deleteChecks func(label string) []admindoc.Check) admindoc.Definition[Status] {
+	return admindoc.Definition[Status]{
+		Path: StatusesPath, Noun: "status", Type: dynamo.TypeStatus, Audit: StatusesAudit,
 		Prefix: dynamo.StatusPrefix, Key: dynamo.StatusKey,
 		Label: func(s Status) string { return s.Label }, ValidLabel: ValidLabel,
-		Builtins: func() []Status { return []Status{initStatus()} },
-	})
+		Builtins:  func() []Status { return []Status{initStatus()} },
+		Normalize: (*Status).Normalize, Validate: Status.Validate, Keep: keepStatus,
+		Undeletable: undeletableStatus, DeleteChecks: deleteChecks,
+	}
+}
+
+// Statuses returns the store of statuses, for code that reads them or
+// holds them for clients (see Store.Hold).
+func Statuses(env admindoc.Env) *admindoc.Store[Status] {
+	return admindoc.New(env, statusesDefinition(notNamedBySection(requiredStatus)))
 }
 
 func initStatus() Status {
-	return Status{Label: DefaultStatus, Default: true, Text: map[string]string{"en": DefaultStatus}, Properties: map[string]string{}}
+	return Status{Label: DefaultStatus, Default: true, Text: map[string]string{"en": DefaultStatus}, Properties: Strings{}}
 }
 
 // Normalize fills left-out maps, spells language codes canonically and sets
@@ -47,7 +56,7 @@ func (s *Status) Normalize() {
 	s.Default = s.Label == DefaultStatus
 	s.Text = canonicalKeys(s.Text)
 	if s.Properties == nil {
-		s.Properties = map[string]string{}
+		s.Properties = Strings{}
 	}
 }
 

@@ -4,8 +4,9 @@ import (
 	"context"
 	"maps"
 	"net/http"
+	"reflect"
 
-	"clientarea/internal/admindoc/itemstore"
+	"clientarea/internal/admindoc"
 	"clientarea/internal/i18n/locales"
 	"clientarea/internal/i18n/translator"
 	"clientarea/internal/platform/apperr"
@@ -16,7 +17,7 @@ import (
 // levelTexts serves the actions that fill one language of a level's texts
 // from another: clone (copy) and translate (machine translation).
 type levelTexts struct {
-	levels     *itemstore.Store[Level]
+	levels     *admindoc.Store[Level]
 	translator translator.Translator // nil: not configured
 }
 
@@ -30,7 +31,11 @@ type textRequest struct {
 // clone copies the from translation into to; an existing to translation is
 // 409 translation_exists unless overwrite is set.
 func (t levelTexts) clone(w http.ResponseWriter, r *http.Request) error {
-	return t.fill(w, r, func(_ context.Context, req textRequest, level *Level) error {
+	req, expected, err := readTextRequest(w, r)
+	if err != nil {
+		return err
+	}
+	return t.fill(w, r, req, expected, func(level *Level) error {
 		if _, exists := level.Translations[req.To]; exists && !req.Overwrite {
 			return apperr.Newf(apperr.Conflict, "translation_exists",
 				"level %s already has a %s translation; send \"overwrite\": true to replace it", level.Label, req.To)
@@ -43,45 +48,74 @@ func (t levelTexts) clone(w http.ResponseWriter, r *http.Request) error {
 }
 
 // translate machine-translates the from title, description and field
-// captions into to, replacing what to had.
+// captions into to, replacing what to had. Amazon Translate is paid per
+// character, so the texts are translated once, before the concurrency
+// retry; if the from texts change meanwhile, the answer is 412 rather than
+// a second bill.
 func (t levelTexts) translate(w http.ResponseWriter, r *http.Request) error {
+	req, expected, err := readTextRequest(w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	level, err := t.levels.Get(ctx, r.PathValue("label"))
+	if err != nil {
+		return err // an unknown level is 404 whether or not translation is configured
+	}
 	if t.translator == nil {
 		return translator.Unavailable()
 	}
-	return t.fill(w, r, func(ctx context.Context, req textRequest, level *Level) error {
-		src := level.Translations[req.From]
-		out := LevelText{Fields: map[string]string{}}
-		tr := func(text string) (string, error) {
-			if text == "" {
-				return "", nil
-			}
-			return t.translator.Translate(ctx, text, req.From, req.To)
-		}
-		var err error
-		if out.Title, err = tr(src.Title); err != nil {
-			return err
-		}
-		if out.Description, err = tr(src.Description); err != nil {
-			return err
-		}
-		for _, name := range sortedKeys(src.Fields) {
-			if out.Fields[name], err = tr(src.Fields[name]); err != nil {
-				return err
-			}
+	if expected != nil && *expected != level.Version {
+		return admindoc.Conflict(level.Doc.what())
+	}
+	level.Doc.Normalize()
+	src, err := level.Doc.source(req.From)
+	if err != nil {
+		return err
+	}
+	out, err := t.translateText(ctx, src, req.From, req.To)
+	if err != nil {
+		return err
+	}
+	return t.fill(w, r, req, expected, func(level *Level) error {
+		if !reflect.DeepEqual(level.Translations[req.From], src) {
+			return admindoc.Conflict(level.what())
 		}
 		level.Translations[req.To] = out
 		return nil
 	})
 }
 
-// fill decodes and checks the request, then applies change to the level
-// under optimistic concurrency: If-Match, when sent, must be the level's
-// version; without it a concurrent write makes the change apply again to
-// the newer level. Other languages are left as they are.
-func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, change func(context.Context, textRequest, *Level) error) error {
+// translateText translates every text of src, leaving blank ones blank.
+func (t levelTexts) translateText(ctx context.Context, src LevelText, from, to string) (LevelText, error) {
+	out := LevelText{Fields: map[string]string{}}
+	tr := func(text string) (string, error) {
+		if text == "" {
+			return "", nil
+		}
+		return t.translator.Translate(ctx, text, from, to)
+	}
+	var err error
+	if out.Title, err = tr(src.Title); err != nil {
+		return out, err
+	}
+	if out.Description, err = tr(src.Description); err != nil {
+		return out, err
+	}
+	for _, name := range sortedKeys(src.Fields) {
+		if out.Fields[name], err = tr(src.Fields[name]); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// readTextRequest decodes and checks the body of clone and translate, and
+// reads If-Match, which is optional here.
+func readTextRequest(w http.ResponseWriter, r *http.Request) (textRequest, *int64, error) {
 	var req textRequest
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-		return err
+		return req, nil, err
 	}
 	req.From, req.To = canonicalCode(req.From), canonicalCode(req.To)
 	var f apperr.Fields
@@ -89,24 +123,27 @@ func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, change func(con
 	checkLanguage(&f, "to", req.To)
 	f.Check(req.From != req.To || req.From == "", "to", "must differ from from")
 	if err := f.Err(); err != nil {
-		return err
+		return req, nil, err
 	}
-	var expected *int64
-	if r.Header.Get("If-Match") != "" {
-		v, err := httpapi.ExpectedVersion(r, nil)
-		if err != nil {
-			return err
-		}
-		expected = &v
+	if r.Header.Get("If-Match") == "" {
+		return req, nil, nil
 	}
+	v, err := httpapi.ExpectedVersion(r, nil)
+	return req, &v, err
+}
+
+// fill applies change to the level under optimistic concurrency: If-Match,
+// when sent, must be the level's version; without it a concurrent write
+// makes the change apply again to the newer level. Other languages are left
+// as they are.
+func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, req textRequest, expected *int64, change func(*Level) error) error {
 	ctx := r.Context()
 	rec, err := t.levels.Modify(ctx, r.PathValue("label"), expected, principal.From(ctx).Subject, func(level Level) (Level, error) {
 		level.Normalize()
-		if _, ok := level.Translations[req.From]; !ok {
-			return level, apperr.InvalidField("translation_missing", "from",
-				"level "+level.Label+" has no "+req.From+" translation to start from")
+		if _, err := level.source(req.From); err != nil {
+			return level, err
 		}
-		if err := change(ctx, req, &level); err != nil {
+		if err := change(&level); err != nil {
 			return level, err
 		}
 		return level, level.Validate()
@@ -114,8 +151,21 @@ func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, change func(con
 	if err != nil {
 		return err
 	}
-	return httpapi.WriteDocument(w, http.StatusOK, rec.Doc, rec.Meta, nil)
+	return admindoc.WriteRecord(w, http.StatusOK, rec, nil)
 }
+
+// source returns the level's texts in from, which fill starts from.
+func (l Level) source(from string) (LevelText, error) {
+	src, ok := l.Translations[from]
+	if !ok {
+		return src, apperr.InvalidField("translation_missing", "from",
+			"level "+l.Label+" has no "+from+" translation to start from")
+	}
+	return src, nil
+}
+
+// what names the level in messages.
+func (l Level) what() string { return "verification level " + l.Label }
 
 // canonicalCode spells an available language code canonically, and leaves
 // anything else for validation to name.

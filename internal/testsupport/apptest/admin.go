@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"clientarea/internal/admindoc/audit"
+	"clientarea/internal/admindoc"
 )
 
 // Client is the one way integration tests talk to a function: an admin
@@ -81,17 +81,40 @@ func (c *Client) RaceWriters(path string, n int, ifMatch string, body func(i int
 }
 
 // Audit lists a section's audit entries, newest first.
-func (c *Client) Audit(section string) []audit.Record {
+func (c *Client) Audit(section string) []admindoc.AuditEntry {
 	c.T.Helper()
 	return c.Env.AuditEntries(section)
 }
 
 // AuditEntries lists a section's audit entries, newest first.
-func (e *Env) AuditEntries(section string) []audit.Record {
+func (e *Env) AuditEntries(section string) []admindoc.AuditEntry {
 	e.t.Helper()
-	entries, err := audit.List(context.Background(), e.Deps.Table, section, 100)
+	entries, err := admindoc.ListAudit(context.Background(), e.Deps.Table, section, 100)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return entries
+}
+
+// ExpectInvalid fails t unless the answer is a whole 422 problem: status,
+// problem+json, the code's type and title, and an error with a message for
+// each of fields, in order. It returns the problem.
+func (r *Response) ExpectInvalid(t testing.TB, code string, fields ...string) map[string]any {
+	t.Helper()
+	p := r.ExpectProblem(t, http.StatusUnprocessableEntity, code)
+	if p["status"] != float64(http.StatusUnprocessableEntity) || p["title"] != "Unprocessable Entity" ||
+		p["type"] != "urn:clientarea:problem:"+code || p["detail"] == "" {
+		t.Fatalf("problem members: %s", r.Body)
+	}
+	errs, _ := p["errors"].([]any)
+	if len(errs) != len(fields) {
+		t.Fatalf("%d field errors, want %v: %s", len(errs), fields, r.Body)
+	}
+	for i, e := range errs {
+		fe, _ := e.(map[string]any)
+		if msg, _ := fe["message"].(string); fe["field"] != fields[i] || msg == "" {
+			t.Fatalf("error %d is %v, want field %s with a message: %s", i, e, fields[i], r.Body)
+		}
+	}
+	return p
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"clientarea/internal/messaging/delivery"
 	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/config"
 )
@@ -60,7 +61,7 @@ func (s *Server) Client(t testing.TB) *sns.Client {
 	}
 	// No retries: a failing endpoint should fail once, fast.
 	awsCfg.RetryMaxAttempts = 1
-	return awsclients.SNS(awsCfg, s.URL)
+	return delivery.SNSClient(awsCfg, s.URL)
 }
 
 // Fail makes every following request answer a 500 InternalError (true) or

@@ -1,8 +1,4 @@
-// Package versioned is what every admin document shares, in the table and in
-// answers: the document, its version (optimistic concurrency) and who
-// changed it when. Configuration sections and labelled items (levels,
-// statuses) are both Records.
-package versioned
+package admindoc
 
 import (
 	"time"
@@ -11,7 +7,7 @@ import (
 )
 
 // Meta is a document's concurrency and change metadata. Version 0 means
-// "never saved": defaults, or a built-in item.
+// "never saved": a section's defaults, or a built-in item.
 type Meta struct {
 	Version   int64
 	UpdatedAt time.Time
@@ -24,8 +20,8 @@ type Record[T any] struct {
 	Meta
 }
 
-// Next is the record that replaces r with doc, written by actor at now.
-func (r Record[T]) Next(doc T, actor string, now time.Time) Record[T] {
+// next is the record that replaces r with doc, written by actor at now.
+func (r Record[T]) next(doc T, actor string, now time.Time) Record[T] {
 	return Record[T]{Doc: doc, Meta: Meta{Version: r.Version + 1, UpdatedAt: now, UpdatedBy: actor}}
 }
 

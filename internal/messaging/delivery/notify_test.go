@@ -1,4 +1,4 @@
-package notify_test
+package delivery_test
 
 import (
 	"context"
@@ -6,20 +6,20 @@ import (
 	"testing"
 	"time"
 
-	"clientarea/internal/messaging/notify"
-	"clientarea/internal/messaging/outbox"
+	"clientarea/internal/messaging"
+	"clientarea/internal/messaging/delivery"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/testsupport/snstest"
 )
 
-var event = notify.Event{Kind: notify.KindActivationLetter, ClientID: "c-1", Email: "ann@example.com",
+var event = messaging.Event{Kind: messaging.KindActivationLetter, ClientID: "c-1", Email: "ann@example.com",
 	Language: "de", Data: map[string]string{"account_id": "a-9"}}
 
 func TestTopicPublishesTheEventWithItsKind(t *testing.T) {
 	srv := snstest.New(t)
 	arn := "arn:aws:sns:us-east-1:123456789012:clientarea-notifications"
-	if err := (notify.Topic{Client: srv.Client(t), TopicARN: arn}).Publish(context.Background(), event); err != nil {
+	if err := (delivery.SNS{Client: srv.Client(t), TopicARN: arn}).Publish(context.Background(), event); err != nil {
 		t.Fatal(err)
 	}
 	reqs := srv.Requests()
@@ -29,7 +29,7 @@ func TestTopicPublishesTheEventWithItsKind(t *testing.T) {
 	if a := reqs[0].Attributes["kind"]; a.DataType != "String" || a.StringValue != "activation_letter" {
 		t.Fatalf("kind attribute %+v", a)
 	}
-	var got notify.Event
+	var got messaging.Event
 	if err := json.Unmarshal([]byte(reqs[0].Message), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -41,19 +41,19 @@ func TestTopicPublishesTheEventWithItsKind(t *testing.T) {
 func TestTopicFailuresAre503(t *testing.T) {
 	srv := snstest.New(t)
 	srv.Fail(true)
-	err := (notify.Topic{Client: srv.Client(t), TopicARN: "arn:aws:sns:us-east-1:1:t"}).Publish(context.Background(), event)
+	err := (delivery.SNS{Client: srv.Client(t), TopicARN: "arn:aws:sns:us-east-1:1:t"}).Publish(context.Background(), event)
 	if apperr.KindOf(err) != apperr.Unavailable || apperr.CodeOf(err) != "notification_unavailable" {
 		t.Fatalf("error %v", err)
 	}
-	err = (notify.Topic{Client: srv.Client(t)}).Publish(context.Background(), event)
+	err = (delivery.SNS{Client: srv.Client(t)}).Publish(context.Background(), event)
 	if apperr.CodeOf(err) != "notification_unavailable" {
 		t.Fatalf("no topic: error %v", err)
 	}
 }
 
 func TestOutboxRecordsTheEventAsAnEmail(t *testing.T) {
-	box := &outbox.Memory{}
-	o := notify.Outbox{Box: box, Clock: clock.NewFake(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))}
+	box := &messaging.Outbox{}
+	o := delivery.Outbox{Box: box, Clock: clock.NewFake(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))}
 	if err := o.Publish(context.Background(), event); err != nil {
 		t.Fatal(err)
 	}

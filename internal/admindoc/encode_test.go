@@ -1,4 +1,4 @@
-package dynamo
+package admindoc
 
 import "testing"
 
@@ -13,12 +13,12 @@ type outer struct {
 
 func TestDocRoundTripOverwritesDefaults(t *testing.T) {
 	one, two := 1, 2
-	av, err := MarshalDoc(outer{In: inner{N: &two, B: true}, List: []string{"a"}})
+	av, err := marshalDoc(outer{In: inner{N: &two, B: true}, List: []string{"a"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := outer{In: inner{N: &one}}
-	if err := UnmarshalDoc(av, &got); err != nil {
+	if err := unmarshalDoc(av, &got); err != nil {
 		t.Fatal(err)
 	}
 	if *got.In.N != 2 || !got.In.B || len(got.List) != 1 {

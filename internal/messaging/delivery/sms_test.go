@@ -1,4 +1,4 @@
-package sms_test
+package delivery_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"clientarea/internal/messaging/outbox"
-	"clientarea/internal/messaging/sms"
+	"clientarea/internal/messaging"
+	"clientarea/internal/messaging/delivery"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/testsupport/snstest"
@@ -15,8 +15,8 @@ import (
 
 func TestSNSSenderPublishesATransactionalSMS(t *testing.T) {
 	srv := snstest.New(t)
-	sender := sms.SNS{Client: srv.Client(t)}
-	err := sender.Send(context.Background(), sms.Message{
+	sender := delivery.SNS{Client: srv.Client(t)}
+	err := sender.Send(context.Background(), messaging.Message{
 		To: "+49 151 1234 5678", Text: "Your code is 123456", Kind: "otp",
 		SenderID: "Brand", OriginationNumber: "+18005550100",
 	})
@@ -48,7 +48,7 @@ func TestSNSSenderPublishesATransactionalSMS(t *testing.T) {
 
 func TestSNSSenderLeavesOutUnsetSenderSettings(t *testing.T) {
 	srv := snstest.New(t)
-	if err := (sms.SNS{Client: srv.Client(t)}).Send(context.Background(), sms.Message{To: "+12025550143", Text: "hi"}); err != nil {
+	if err := (delivery.SNS{Client: srv.Client(t)}).Send(context.Background(), messaging.Message{To: "+12025550143", Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
 	attrs := srv.Requests()[0].Attributes
@@ -60,7 +60,7 @@ func TestSNSSenderLeavesOutUnsetSenderSettings(t *testing.T) {
 func TestSNSFailureIsSMSUnavailableWithoutDetails(t *testing.T) {
 	srv := snstest.New(t)
 	srv.Fail(true)
-	err := (sms.SNS{Client: srv.Client(t)}).Send(context.Background(), sms.Message{To: "+12025550143", Text: "code 654321"})
+	err := (delivery.SNS{Client: srv.Client(t)}).Send(context.Background(), messaging.Message{To: "+12025550143", Text: "code 654321"})
 	e, ok := apperr.As(err)
 	if !ok || e.Kind != apperr.Unavailable || e.Code != "sms_unavailable" {
 		t.Fatalf("error %v, want 503 sms_unavailable", err)
@@ -72,7 +72,7 @@ func TestSNSFailureIsSMSUnavailableWithoutDetails(t *testing.T) {
 
 func TestInvalidNumbersNeverReachSNS(t *testing.T) {
 	srv := snstest.New(t)
-	err := (sms.SNS{Client: srv.Client(t)}).Send(context.Background(), sms.Message{To: "12345", Text: "x"})
+	err := (delivery.SNS{Client: srv.Client(t)}).Send(context.Background(), messaging.Message{To: "12345", Text: "x"})
 	if apperr.CodeOf(err) != "invalid_phone" {
 		t.Fatalf("error %v, want invalid_phone", err)
 	}
@@ -82,10 +82,10 @@ func TestInvalidNumbersNeverReachSNS(t *testing.T) {
 }
 
 func TestOutboxSenderRecordsTheSMS(t *testing.T) {
-	box := &outbox.Memory{}
+	box := &messaging.Outbox{}
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	s := sms.Outbox{Box: box, Clock: clock.NewFake(at)}
-	if err := s.Send(context.Background(), sms.Message{To: "+44 7911 123456", Text: "hello", Kind: "otp"}); err != nil {
+	s := delivery.Outbox{Box: box, Clock: clock.NewFake(at)}
+	if err := s.Send(context.Background(), messaging.Message{To: "+44 7911 123456", Text: "hello", Kind: "otp"}); err != nil {
 		t.Fatal(err)
 	}
 	got := box.List()

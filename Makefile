@@ -13,6 +13,8 @@ SAM_VERSION := 1.170.0
 CFNLINT_VERSION := 1.58.0
 OAS_VALIDATOR := $(VENV)/bin/openapi-spec-validator
 OAS_VALIDATOR_VERSION := 0.9.0
+# The AWS calls each test run's functions made, for iamcheck (testenv empties it first).
+IAM_RECORDS := $(CACHE)/iam-records
 GO_LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 export SAM_CLI_TELEMETRY := 0
 export DYNAMODB_LOCAL_DIR := $(abspath $(DDB_DIR))
@@ -35,7 +37,8 @@ test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## the whole suite: format, vet, unit
 	@echo "== gofmt"; bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	@echo "== go vet"; go vet ./...
-	@echo "== go test (with DynamoDB Local)"; go run ./internal/devtools/testenv -- go test -count=1 -race ./...
+	@echo "== go test (with DynamoDB Local)"; go run ./internal/devtools/testenv -iam-records $(IAM_RECORDS) -- go test -count=1 -race ./...
+	@echo "== IAM grants no test used"; go run ./internal/devtools/iamcheck $(IAM_RECORDS)
 	@echo "== docs/openapi.yaml"; $(OAS_VALIDATOR) docs/openapi.yaml
 	@echo "== sam validate --lint"; $(SAM) validate --lint
 	@echo "== sam build"; $(SAM) build --parallel

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"clientarea/internal/otp"
-	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/config"
+	"clientarea/internal/testsupport/apptest"
 )
 
 // secretsServer answers GetSecretValue (AWS JSON 1.1) like Secrets Manager.
@@ -32,22 +32,22 @@ func secretsServer(t *testing.T, secrets map[string]string) string {
 }
 
 func TestLoadKeyReadsTheSecretOnce(t *testing.T) {
-	const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:OtpKeySecret-abc"
+	arn := apptest.ARN(t, "OtpKeySecret") // the one secret the security function may read
 	long := strings.Repeat("k", 64)
-	url := secretsServer(t, map[string]string{arn: long, "short": "tooshort"})
-	awsCfg, err := awsclients.Load(context.Background(), config.Config{Region: "us-east-1", SecretsManagerEndpoint: url})
-	if err != nil {
-		t.Fatal(err)
+	// load reads the key, as the security function, from a Secrets Manager
+	// holding secrets.
+	load := func(secrets map[string]string) ([]byte, error) {
+		url := secretsServer(t, secrets)
+		awsCfg := apptest.AWS(t, "security", config.Config{Region: "us-east-1", SecretsManagerEndpoint: url})
+		return otp.LoadKey(context.Background(), otp.SecretsClient(awsCfg, url), arn)
 	}
-	sm := awsclients.SecretsManager(awsCfg, url)
-	key, err := otp.LoadKey(context.Background(), sm, arn)
-	if err != nil || string(key) != long {
+	if key, err := load(map[string]string{arn: long}); err != nil || string(key) != long {
 		t.Fatalf("key %q, %v", key, err)
 	}
-	if _, err := otp.LoadKey(context.Background(), sm, "short"); err == nil || !strings.Contains(err.Error(), "at least 32 bytes") {
+	if _, err := load(map[string]string{arn: "tooshort"}); err == nil || !strings.Contains(err.Error(), "at least 32 bytes") {
 		t.Fatalf("a short secret: %v", err)
 	}
-	if _, err := otp.LoadKey(context.Background(), sm, "missing"); err == nil {
+	if _, err := load(nil); err == nil {
 		t.Fatal("a missing secret gave a key")
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/app/outbound"
-	"clientarea/internal/messaging/sms"
+	"clientarea/internal/messaging/delivery"
 	"clientarea/internal/otp"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/testsupport/apptest"
@@ -28,7 +28,7 @@ type harness struct {
 }
 
 func setup(t *testing.T) harness {
-	env := apptest.New(t)
+	env := apptest.NewFor(t, "security") // the function that sends codes
 	return harness{env: env, engine: engine(t, env)}
 }
 
@@ -324,7 +324,7 @@ func TestNoKeyNoCodes(t *testing.T) {
 	if _, err := outbound.OTP(ctx, h.env.Deps); err == nil {
 		t.Fatal("the OTP engine was built with a short key")
 	}
-	sender := sms.Outbox{Box: h.env.Deps.Outbox, Clock: h.env.Clock}
+	sender := delivery.Outbox{Box: h.env.Deps.Outbox, Clock: h.env.Clock}
 	_, err := otp.New(h.env.Deps.Table, h.env.Clock, []byte("short"), sender).Issue(ctx, policy, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
 	if apperr.KindOf(err) != apperr.Internal {
 		t.Fatalf("issue with a short key: %v", err)

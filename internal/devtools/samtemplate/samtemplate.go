@@ -1,5 +1,6 @@
 // Package samtemplate reads what the local tools and tests need from
-// template.yaml: each function's HTTP API routes and the table definition.
+// template.yaml: each function's HTTP API routes and IAM policies, and the
+// table definition.
 // Reading them from the template (rather than a second list) is what keeps
 // the dev server, the tests and the deployed stack in step.
 package samtemplate
@@ -20,8 +21,11 @@ type Template struct {
 	Dir       string // the folder holding template.yaml (the repository root)
 	Functions []Function
 	Table     TableDef
+	TableID   string // the table's logical id
 	// DefaultAuthorizer is the HTTP API's default authorizer name.
 	DefaultAuthorizer string
+
+	stack stack
 }
 
 // Function is one AWS::Serverless::Function.
@@ -125,10 +129,11 @@ func Load(path string) (*Template, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
-	t := &Template{Dir: filepath.Dir(path)}
+	t := &Template{Dir: filepath.Dir(path), stack: stack{}}
 	ids := make([]string, 0, len(raw.Resources))
-	for id := range raw.Resources {
+	for id, res := range raw.Resources {
 		ids = append(ids, id)
+		t.stack[id] = res.Type
 	}
 	sort.Strings(ids)
 	tables := 0
@@ -136,13 +141,14 @@ func Load(path string) (*Template, error) {
 		res := raw.Resources[id]
 		switch res.Type {
 		case "AWS::Serverless::Function":
-			fn, err := parseFunction(id, &res.Properties)
+			fn, err := parseFunction(id, &res.Properties, t.stack)
 			if err != nil {
 				return nil, err
 			}
 			t.Functions = append(t.Functions, fn)
 		case "AWS::DynamoDB::Table":
 			tables++
+			t.TableID = id
 			if err := res.Properties.Decode(&t.Table); err != nil {
 				return nil, fmt.Errorf("table %s: %w", id, err)
 			}
@@ -160,13 +166,13 @@ func Load(path string) (*Template, error) {
 	return t, nil
 }
 
-func parseFunction(id string, props *yaml.Node) (fn Function, err error) {
+func parseFunction(id string, props *yaml.Node, stack stack) (fn Function, err error) {
 	var raw rawFunction
 	if err := props.Decode(&raw); err != nil {
 		return Function{}, fmt.Errorf("function %s: %w", id, err)
 	}
 	fn = Function{LogicalID: id, Name: strings.ToLower(strings.TrimSuffix(id, "Function"))}
-	if fn.Policies, err = parsePolicies(id, props); err != nil {
+	if fn.Policies, err = parsePolicies(id, props, stack); err != nil {
 		return Function{}, err
 	}
 	for name, ev := range raw.Events {
@@ -192,3 +198,7 @@ func (t *Template) Function(name string) (Function, bool) {
 	}
 	return Function{}, false
 }
+
+// ARN is the ARN of the resource with the given logical id in the test
+// stack, the deployment the IAM check evaluates policies against.
+func (t *Template) ARN(logicalID string) (string, error) { return t.stack.arn(logicalID) }

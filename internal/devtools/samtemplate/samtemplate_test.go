@@ -27,6 +27,7 @@ func TestPoliciesAreRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	table, _ := tpl.ARN(tpl.TableID)
 	general, _ := tpl.Function("general")
 	cases := []struct {
 		action, pk string
@@ -39,12 +40,18 @@ func TestPoliciesAreRead(t *testing.T) {
 		{"dynamodb:GetItem", "CLIENT#1", false},
 	}
 	for _, c := range cases {
-		if got := general.AllowsDynamoDB(c.action, c.pk); got != c.want {
+		if got := general.Allows(Call{Action: c.action, Resource: table, LeadingKey: c.pk}); got != c.want {
 			t.Errorf("general %s on %s: %v, want %v", c.action, c.pk, got, c.want)
 		}
 	}
 	security, _ := tpl.Function("security")
-	if !security.AllowsDynamoDB("dynamodb:UpdateItem", "OTP#abc") || security.AllowsDynamoDB("dynamodb:UpdateItem", "SESSION#x") {
+	if !security.Allows(Call{Action: "dynamodb:UpdateItem", Resource: table, LeadingKey: "OTP#abc"}) ||
+		security.Allows(Call{Action: "dynamodb:UpdateItem", Resource: table, LeadingKey: "SESSION#x"}) {
 		t.Error("StringLike leading keys are not matched as patterns")
+	}
+	secret, _ := tpl.ARN("OtpKeySecret")
+	if !security.Allows(Call{Action: "secretsmanager:GetSecretValue", Resource: secret}) ||
+		security.Allows(Call{Action: "secretsmanager:GetSecretValue", Resource: secret + "-other"}) {
+		t.Error("!Ref OtpKeySecret is not resolved to the secret's ARN")
 	}
 }

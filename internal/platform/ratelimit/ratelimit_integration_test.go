@@ -13,9 +13,9 @@ import (
 // Concurrent requests cannot overrun a limit: the counter is a conditional
 // update, not a read followed by a write.
 func TestConcurrentTakesNeverExceedTheLimit(t *testing.T) {
-	env := apptest.New(t)
+	env := apptest.NewFor(t, "security") // the function that limits SMS
 	l := ratelimit.Limiter{Table: env.Deps.Table}
-	rule := ratelimit.Rule{Kind: "test_hour", Subject: "+4915112345678", Limit: 3, Per: time.Hour}
+	rule := ratelimit.Rule{Kind: "sms_hour", Subject: "+4915112345678", Limit: 3, Per: time.Hour}
 	const n = 12
 	errs := apptest.Concurrently(n, func(int) error { return l.Take(context.Background(), env.Clock.Now(), rule) })
 	ok := 0
@@ -34,11 +34,11 @@ func TestConcurrentTakesNeverExceedTheLimit(t *testing.T) {
 
 // When one rule refuses, no rule counts: the refused action used nothing.
 func TestARefusedTakeCountsNothing(t *testing.T) {
-	env := apptest.New(t)
+	env := apptest.NewFor(t, "security") // the function that limits SMS
 	l := ratelimit.Limiter{Table: env.Deps.Table}
 	ctx, now := context.Background(), env.Clock.Now()
-	cooldown := ratelimit.Rule{Kind: "test_cooldown", Subject: "s", Gap: time.Minute}
-	hourly := ratelimit.Rule{Kind: "test_hour", Subject: "s", Limit: 2, Per: time.Hour}
+	cooldown := ratelimit.Rule{Kind: "sms_cooldown", Subject: "s", Gap: time.Minute}
+	hourly := ratelimit.Rule{Kind: "sms_hour", Subject: "s", Limit: 2, Per: time.Hour}
 	if err := l.Take(ctx, now, cooldown, hourly); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 // BenchmarkValidate measures the CPU cost of the section's rules alone.
 func BenchmarkValidate(b *testing.B) {
-	doc := general.Section.Default()
+	doc := general.Section().Default()
 	b.ReportAllocs()
 	for b.Loop() {
 		c := doc
@@ -25,23 +25,19 @@ func BenchmarkValidate(b *testing.B) {
 // against DynamoDB Local (`make bench`): decoding, authorization, the
 // GetItem, the TransactWriteItems with its audit entry, and the answer.
 func BenchmarkGet(b *testing.B) {
-	env := apptest.New(b)
-	h := env.Handler("general")
+	c := apptest.New(b).Admin("general")
 	b.ReportAllocs()
 	for b.Loop() {
-		apptest.Do(b, h, apptest.Request{Method: "GET", Path: path, Token: apptest.AdminToken}).Expect(b, 200)
+		c.Get(path).Expect(b, 200)
 	}
 }
 
 func BenchmarkPut(b *testing.B) {
-	env := apptest.New(b)
-	h := env.Handler("general")
+	c := apptest.New(b).Admin("general")
 	version := 0
 	b.ReportAllocs()
 	for b.Loop() {
-		apptest.Do(b, h, apptest.Request{Method: "PUT", Path: path, Token: apptest.AdminToken,
-			Body:    map[string]any{"clients": map[string]any{"max_accounts": version % 1000}},
-			Headers: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, version)}}).Expect(b, 200)
+		c.Put(path, map[string]any{"clients": map[string]any{"max_accounts": version % 1000}}, fmt.Sprintf(`"%d"`, version)).Expect(b, 200)
 		version++
 	}
 }

@@ -2,36 +2,21 @@ package general_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"clientarea/internal/admindoc/audit"
 	"clientarea/internal/app"
 	"clientarea/internal/testsupport/apptest"
 )
 
 const path = "/admin/config/general"
 
-func setup(t *testing.T) (*apptest.Env, http.Handler) {
-	env := apptest.New(t)
-	return env, env.Handler("general")
-}
-
-func section(h http.Handler) apptest.Section { return apptest.Section{H: h, Path: path} }
-
-func get(t *testing.T, h http.Handler) *apptest.Response { return section(h).Get(t) }
-
-func put(t *testing.T, h http.Handler, body any, ifMatch string) *apptest.Response {
-	return section(h).Put(t, body, ifMatch)
-}
-
 func TestDefaultsBeforeFirstSave(t *testing.T) {
-	_, h := setup(t)
-	res := get(t, h).Expect(t, 200)
+	c := apptest.New(t).Admin("general")
+	res := c.Get(path).Expect(t, 200)
 	if res.Header.Get("ETag") != `"0"` {
 		t.Fatalf("ETag %q, want \"0\"", res.Header.Get("ETag"))
 	}
@@ -53,17 +38,17 @@ func TestBlankSessionFieldsTakeTheirDefaults(t *testing.T) {
 		{"twice the session is capped at a week", map[string]any{"session_minutes": 6000}, 6000, 10080},
 		{"session blank, refresh given", map[string]any{"refresh_session_minutes": 200}, 60, 200},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, h := setup(t)
-			res := put(t, h, map[string]any{"security": c.security}, `"0"`).Expect(t, 200)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := apptest.New(t).Admin("general")
+			res := c.Put(path, map[string]any{"security": tc.security}, `"0"`).Expect(t, 200)
 			sec := res.Map(t)["security"].(map[string]any)
-			if sec["session_minutes"] != c.session || sec["refresh_session_minutes"] != c.refresh {
-				t.Fatalf("security = %v, want %v/%v", sec, c.session, c.refresh)
+			if sec["session_minutes"] != tc.session || sec["refresh_session_minutes"] != tc.refresh {
+				t.Fatalf("security = %v, want %v/%v", sec, tc.session, tc.refresh)
 			}
 			// What was stored is what GET now returns.
-			again := get(t, h).Expect(t, 200).Map(t)["security"].(map[string]any)
-			if again["session_minutes"] != c.session || again["refresh_session_minutes"] != c.refresh {
+			again := c.Get(path).Expect(t, 200).Map(t)["security"].(map[string]any)
+			if again["session_minutes"] != tc.session || again["refresh_session_minutes"] != tc.refresh {
 				t.Fatalf("stored security = %v", again)
 			}
 		})
@@ -71,45 +56,25 @@ func TestBlankSessionFieldsTakeTheirDefaults(t *testing.T) {
 }
 
 func TestLeftOutFieldsTakeDefaultsOnPut(t *testing.T) {
-	_, h := setup(t)
-	res := put(t, h, map[string]any{"clients": map[string]any{"demo_account": true}}, `"0"`).Expect(t, 200).Map(t)
+	c := apptest.New(t).Admin("general")
+	res := c.Put(path, map[string]any{"clients": map[string]any{"demo_account": true}}, `"0"`).Expect(t, 200).Map(t)
 	clients := res["clients"].(map[string]any)
 	if clients["activate_account_on_create"] != true || clients["demo_account"] != true || clients["max_accounts"] != 0.0 {
 		t.Fatalf("clients = %v", clients)
 	}
 }
 
-func TestValidationNamesEachBadField(t *testing.T) {
-	cases := []struct {
-		name   string
-		body   map[string]any
-		fields []string
-	}{
-		{"max accounts below 0", map[string]any{"clients": map[string]any{"max_accounts": -1}}, []string{"clients.max_accounts"}},
-		{"max accounts above 1000", map[string]any{"clients": map[string]any{"max_accounts": 1001}}, []string{"clients.max_accounts"}},
-		{"session 0", map[string]any{"security": map[string]any{"session_minutes": 0}}, []string{"security.session_minutes"}},
-		{"session above a week", map[string]any{"security": map[string]any{"session_minutes": 10081}}, []string{"security.session_minutes"}},
-		{"refresh 0", map[string]any{"security": map[string]any{"refresh_session_minutes": 0}}, []string{"security.refresh_session_minutes", "security.refresh_session_minutes"}},
-		{"refresh above a week", map[string]any{"security": map[string]any{"refresh_session_minutes": 10081}}, []string{"security.refresh_session_minutes"}},
-		{"refresh below session", map[string]any{"security": map[string]any{"session_minutes": 90, "refresh_session_minutes": 60}}, []string{"security.refresh_session_minutes"}},
-		{"several at once", map[string]any{"clients": map[string]any{"max_accounts": 5000}, "security": map[string]any{"session_minutes": -3}},
-			[]string{"clients.max_accounts", "security.session_minutes"}},
+// The rules themselves are unit-tested (rules_test.go); over HTTP, a
+// rejected document is a 422 naming every bad field, and nothing is written.
+func TestInvalidDocumentIs422AndWritesNothing(t *testing.T) {
+	c := apptest.New(t).Admin("general")
+	c.Put(path, map[string]any{"clients": map[string]any{"max_accounts": 5000}, "security": map[string]any{"session_minutes": -3}}, `"0"`).
+		ExpectInvalid(t, "validation_failed", "clients.max_accounts", "security.session_minutes")
+	if got := c.Get(path).Expect(t, 200).Map(t)["version"]; got != 0.0 {
+		t.Fatalf("version after a rejected PUT = %v", got)
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			env, h := setup(t)
-			p := put(t, h, c.body, `"0"`).ExpectProblem(t, 422, "validation_failed")
-			if got := apptest.FieldErrors(t, p); fmt.Sprint(got) != fmt.Sprint(c.fields) {
-				t.Fatalf("fields %v, want %v", got, c.fields)
-			}
-			// Nothing was written.
-			if got := get(t, h).Expect(t, 200).Map(t)["version"]; got != 0.0 {
-				t.Fatalf("version after a rejected PUT = %v", got)
-			}
-			if entries := auditEntries(t, env); len(entries) != 0 {
-				t.Fatalf("a rejected PUT left %d audit entries", len(entries))
-			}
-		})
+	if entries := c.Audit("general"); len(entries) != 0 {
+		t.Fatalf("a rejected PUT left %d audit entries", len(entries))
 	}
 }
 
@@ -130,8 +95,8 @@ func TestMalformedBodiesAre400(t *testing.T) {
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, h := setup(t)
-			p := put(t, h, body, `"0"`).ExpectProblem(t, 400, "bad_request")
+			c := apptest.New(t).Admin("general")
+			p := c.Put(path, body, `"0"`).ExpectProblem(t, 400, "bad_request")
 			if p["detail"] == "" {
 				t.Fatal("a 400 must say what is wrong")
 			}
@@ -140,56 +105,59 @@ func TestMalformedBodiesAre400(t *testing.T) {
 }
 
 func TestOptimisticConcurrency(t *testing.T) {
-	_, h := setup(t)
+	c := apptest.New(t).Admin("general")
 	body := map[string]any{"clients": map[string]any{"max_accounts": 3}}
 
-	put(t, h, body, "").ExpectProblem(t, 428, "precondition_required")
-	put(t, h, body, "*").ExpectProblem(t, 428, "precondition_required")
-	put(t, h, body, `"1"`).ExpectProblem(t, 412, "version_conflict")
+	c.Put(path, body, "").ExpectProblem(t, 428, "precondition_required")
+	c.Put(path, body, "*").ExpectProblem(t, 428, "precondition_required")
+	c.Put(path, body, `"1"`).ExpectProblem(t, 412, "version_conflict")
 
-	first := put(t, h, body, `"0"`).Expect(t, 200)
+	first := c.Put(path, body, `"0"`).Expect(t, 200)
 	if first.Header.Get("ETag") != `"1"` || first.Map(t)["version"] != 1.0 {
 		t.Fatalf("first save: ETag %s body %s", first.Header.Get("ETag"), first.Body)
 	}
-	put(t, h, body, `"0"`).ExpectProblem(t, 412, "version_conflict")
+	c.Put(path, body, `"0"`).ExpectProblem(t, 412, "version_conflict")
 
 	// The version may come in the body instead of If-Match, and a GET's
 	// answer can be sent back as it is.
-	doc := get(t, h).Expect(t, 200).Map(t)
+	doc := c.Get(path).Expect(t, 200).Map(t)
 	doc["clients"].(map[string]any)["max_accounts"] = 7
-	second := put(t, h, doc, "").Expect(t, 200).Map(t)
+	second := c.Put(path, doc, "").Expect(t, 200).Map(t)
 	if second["version"] != 2.0 || second["clients"].(map[string]any)["max_accounts"] != 7.0 {
 		t.Fatalf("second save: %v", second)
 	}
-	put(t, h, doc, "").ExpectProblem(t, 412, "version_conflict") // doc still says version 1
-	// Weak ETags are understood; a disagreement between header and body is 400.
-	put(t, h, map[string]any{}, `W/"2"`).Expect(t, 200)
-	put(t, h, map[string]any{"version": 2}, `"3"`).ExpectProblem(t, 400, "bad_request")
+	c.Put(path, doc, "").ExpectProblem(t, 412, "version_conflict") // doc still says version 1
+	// If-Match compares strongly: a weak ETag never matches. A disagreement
+	// between header and body is 400.
+	c.Put(path, map[string]any{}, `W/"2"`).ExpectProblem(t, 412, "version_conflict")
+	c.Put(path, map[string]any{}, `"2"`).Expect(t, 200)
+	c.Put(path, map[string]any{"version": 2}, `"3"`).ExpectProblem(t, 400, "bad_request")
 }
 
 func TestConcurrentWritersLoseNoUpdate(t *testing.T) {
-	env, h := setup(t)
-	put(t, h, map[string]any{}, `"0"`).Expect(t, 200)
+	c := apptest.New(t).Admin("general")
+	c.Put(path, map[string]any{}, `"0"`).Expect(t, 200)
 
-	winner := section(h).RaceWriters(t, 12, `"1"`, func(i int) any {
+	winner := c.RaceWriters(path, 12, `"1"`, func(i int) any {
 		return map[string]any{"clients": map[string]any{"max_accounts": 100 + i}}
 	})
-	doc := get(t, h).Expect(t, 200).Map(t)
+	doc := c.Get(path).Expect(t, 200).Map(t)
 	if doc["version"] != 2.0 || doc["clients"].(map[string]any)["max_accounts"] != float64(100+winner) {
 		t.Fatalf("stored %v, want the winner's max_accounts %d at version 2", doc, 100+winner)
 	}
-	if entries := auditEntries(t, env); len(entries) != 2 {
+	if entries := c.Audit("general"); len(entries) != 2 {
 		t.Fatalf("%d audit entries, want 2 (one per successful write)", len(entries))
 	}
 }
 
 func TestEveryWriteIsAudited(t *testing.T) {
-	env, h := setup(t)
-	put(t, h, map[string]any{"clients": map[string]any{"max_accounts": 2}}, `"0"`).Expect(t, 200)
-	env.Clock.Advance(1)
-	put(t, h, map[string]any{"clients": map[string]any{"max_accounts": 9}}, `"1"`).Expect(t, 200)
+	env := apptest.New(t)
+	c := env.Admin("general")
+	c.Put(path, map[string]any{"clients": map[string]any{"max_accounts": 2}}, `"0"`).Expect(t, 200)
+	at := env.Clock.Now()
+	c.Put(path, map[string]any{"clients": map[string]any{"max_accounts": 9}}, `"1"`).Expect(t, 200)
 
-	entries := auditEntries(t, env)
+	entries := c.Audit("general")
 	if len(entries) != 2 {
 		t.Fatalf("%d audit entries, want 2", len(entries))
 	}
@@ -202,19 +170,19 @@ func TestEveryWriteIsAudited(t *testing.T) {
 		maxAccounts(newest.Before) != 2.0 || maxAccounts(newest.After) != 9.0 {
 		t.Fatalf("before/after wrong: %+v / %+v", oldest, newest)
 	}
-	if newest.Actor != "dev-admin" || newest.Section != "general" || !newest.At.Equal(env.Clock.Now()) {
-		t.Fatalf("who/what/when wrong: %+v", newest)
+	if newest.Actor != "dev-admin" || newest.Section != "general" || !newest.At.Equal(at) {
+		t.Fatalf("who/what/when wrong: %+v (want at %v)", newest, at)
 	}
 }
 
 func TestAuthorization(t *testing.T) {
-	env, h := setup(t)
-	apptest.Do(t, h, apptest.Request{Method: "GET", Path: path}).ExpectProblem(t, 401, "unauthenticated")
-	apptest.Do(t, h, apptest.Request{Method: "GET", Path: path, Token: "someone-else"}).ExpectProblem(t, 401, "unauthenticated")
-	apptest.Do(t, h, apptest.Request{Method: "PUT", Path: path, Body: "{}"}).ExpectProblem(t, 401, "unauthenticated")
+	c := apptest.New(t).Admin("general")
+	c.Anonymous("GET", path, nil).ExpectProblem(t, 401, "unauthenticated")
+	c.Send(apptest.Request{Method: "GET", Path: path, Token: "someone-else"}).ExpectProblem(t, 401, "unauthenticated")
+	c.Anonymous("PUT", path, "{}").ExpectProblem(t, 401, "unauthenticated")
 
 	// Through the Lambda path: API Gateway's JWT authorizer passes claims.
-	lambda := app.LambdaHandler(h)
+	lambda := app.LambdaHandler(c.H)
 	invoke := func(groups string) int {
 		ev := events.APIGatewayV2HTTPRequest{
 			Version: "2.0", RouteKey: "GET " + path, RawPath: path,
@@ -238,20 +206,14 @@ func TestAuthorization(t *testing.T) {
 	if s := invoke("[support client-area-admin]"); s != 200 {
 		t.Fatalf("an admin JWT got %d, want 200", s)
 	}
-	_ = env
 }
 
 func TestUnknownRoutesAndMethods(t *testing.T) {
-	_, h := setup(t)
-	res := apptest.Do(t, h, apptest.Request{Method: "DELETE", Path: path, Token: apptest.AdminToken})
+	c := apptest.New(t).Admin("general")
+	res := c.Do(http.MethodDelete, path, nil, "")
 	res.ExpectProblem(t, 405, "method_not_allowed")
 	if allow := res.Header.Get("Allow"); allow != "GET, PUT" {
 		t.Fatalf("Allow %q", allow)
 	}
-	apptest.Do(t, h, apptest.Request{Method: "GET", Path: "/admin/config/nope", Token: apptest.AdminToken}).ExpectProblem(t, 404, "not_found")
-}
-
-func auditEntries(t *testing.T, env *apptest.Env) []audit.Record {
-	t.Helper()
-	return env.AuditEntries("general")
+	c.Get("/admin/config/nope").ExpectProblem(t, 404, "not_found")
 }

@@ -14,7 +14,7 @@ import (
 
 func TestAccountSectionDefaults(t *testing.T) {
 	c := setup(t)
-	got := string(c.do("GET", section, nil, "").Expect(t, 200).Body)
+	got := string(c.Do("GET", section, nil, "").Expect(t, 200).Body)
 	if want := `{"open_account_on_signup":false,"required_level":null,"required_status":null,"version":0}` + "\n"; got != want {
 		t.Fatalf("defaults %s, want %s", got, want)
 	}
@@ -22,34 +22,34 @@ func TestAccountSectionDefaults(t *testing.T) {
 
 func TestAccountSectionNamesOnlyExistingLevelsAndStatuses(t *testing.T) {
 	c := setup(t)
-	p := c.do("PUT", section, map[string]any{"required_level": "kyc1"}, `"0"`).ExpectProblem(t, 422, "unknown_level")
+	p := c.Do("PUT", section, map[string]any{"required_level": "kyc1"}, `"0"`).ExpectProblem(t, 422, "unknown_level")
 	if fieldList(t, p) != "[required_level]" {
 		t.Fatalf("problem %v", p)
 	}
-	c.do("PUT", section, map[string]any{"required_status": "Approved"}, `"0"`).ExpectProblem(t, 422, "unknown_status")
+	c.Do("PUT", section, map[string]any{"required_status": "Approved"}, `"0"`).ExpectProblem(t, 422, "unknown_status")
 
-	c.do("POST", levels, kyc1(), "").Expect(t, 201)
-	c.do("POST", statuses, map[string]any{"label": "Approved"}, "").Expect(t, 201)
+	c.Do("POST", levels, kyc1(), "").Expect(t, 201)
+	c.Do("POST", statuses, map[string]any{"label": "Approved"}, "").Expect(t, 201)
 	// Labels are named exactly as they are spelled.
-	c.do("PUT", section, map[string]any{"required_level": "KYC1"}, `"0"`).ExpectProblem(t, 422, "unknown_level")
+	c.Do("PUT", section, map[string]any{"required_level": "KYC1"}, `"0"`).ExpectProblem(t, 422, "unknown_level")
 	// Init exists without ever being saved.
-	c.do("PUT", section, map[string]any{"required_status": "Init"}, `"0"`).Expect(t, 200)
-	saved := c.do("PUT", section, map[string]any{"open_account_on_signup": true, "required_level": "kyc1", "required_status": "Approved"}, `"1"`).Expect(t, 200).Map(t)
+	c.Do("PUT", section, map[string]any{"required_status": "Init"}, `"0"`).Expect(t, 200)
+	saved := c.Do("PUT", section, map[string]any{"open_account_on_signup": true, "required_level": "kyc1", "required_status": "Approved"}, `"1"`).Expect(t, 200).Map(t)
 	if saved["required_level"] != "kyc1" || saved["required_status"] != "Approved" || saved["version"] != 2.0 {
 		t.Fatalf("saved %v", saved)
 	}
-	if n := len(c.env.AuditEntries("verification")); n != 2 {
+	if n := len(c.Audit("verification")); n != 2 {
 		t.Fatalf("%d audit entries, want 2", n)
 	}
 
 	// Named items cannot be deleted...
-	c.do("DELETE", levels+"/kyc1", nil, `"1"`).ExpectProblem(t, 409, "in_use")
-	c.do("DELETE", statuses+"/Approved", nil, `"1"`).ExpectProblem(t, 409, "in_use")
+	c.Do("DELETE", levels+"/kyc1", nil, `"1"`).ExpectProblem(t, 409, "in_use")
+	c.Do("DELETE", statuses+"/Approved", nil, `"1"`).ExpectProblem(t, 409, "in_use")
 	// ...until the section stops naming them (a blank label is null).
-	c.do("PUT", section, map[string]any{"required_level": "", "required_status": nil}, `"2"`).Expect(t, 200)
-	c.do("DELETE", levels+"/kyc1", nil, `"1"`).Expect(t, 204)
-	c.do("DELETE", statuses+"/Approved", nil, `"1"`).Expect(t, 204)
-	c.do("PUT", section, map[string]any{"required_level": "kyc1"}, `"3"`).ExpectProblem(t, 422, "unknown_level")
+	c.Do("PUT", section, map[string]any{"required_level": "", "required_status": nil}, `"2"`).Expect(t, 200)
+	c.Do("DELETE", levels+"/kyc1", nil, `"1"`).Expect(t, 204)
+	c.Do("DELETE", statuses+"/Approved", nil, `"1"`).Expect(t, 204)
+	c.Do("PUT", section, map[string]any{"required_level": "kyc1"}, `"3"`).ExpectProblem(t, 422, "unknown_level")
 }
 
 // A delete of a level racing a PUT that makes it the required level never
@@ -62,18 +62,18 @@ func TestDeleteRacingRequiredLevelNeverLeavesADanglingName(t *testing.T) {
 		label := fmt.Sprintf("lvl%d", round)
 		body := kyc1()
 		body["label"] = label
-		c.do("POST", levels, body, "").Expect(t, 201)
+		c.Do("POST", levels, body, "").Expect(t, 201)
 
 		statuses := apptest.Concurrently(2, func(i int) int {
 			if i == 0 {
-				return c.do("DELETE", levels+"/"+label, nil, `"1"`).Status
+				return c.Do("DELETE", levels+"/"+label, nil, `"1"`).Status
 			}
-			return c.do("PUT", section, map[string]any{"required_level": label}, fmt.Sprintf(`"%d"`, sectionVersion)).Status
+			return c.Do("PUT", section, map[string]any{"required_level": label}, fmt.Sprintf(`"%d"`, sectionVersion)).Status
 		})
 		del, put := statuses[0], statuses[1]
 
-		cfg := c.do("GET", section, nil, "").Expect(t, 200).Map(t)
-		levelStatus := c.do("GET", levels+"/"+label, nil, "").Status
+		cfg := c.Do("GET", section, nil, "").Expect(t, 200).Map(t)
+		levelStatus := c.Do("GET", levels+"/"+label, nil, "").Status
 		switch {
 		case del == 204 && put == 422:
 			deleted++
@@ -97,14 +97,14 @@ func TestDeleteRacingRequiredLevelNeverLeavesADanglingName(t *testing.T) {
 // Store.Hold in their own transactions; a held level cannot be deleted.
 func TestHeldLevelCannotBeDeleted(t *testing.T) {
 	c := setup(t)
-	c.do("POST", levels, kyc1(), "").Expect(t, 201)
-	store := verification.Levels(c.env.Deps.Table, c.env.Clock)
+	c.Do("POST", levels, kyc1(), "").Expect(t, 201)
+	store := verification.Levels(c.Env.Deps.AdminDocs())
 	hold := func(label string, delta int64) error {
 		item, ok := store.Hold(label, delta)
 		if !ok {
 			t.Fatalf("no hold item for %s", label)
 		}
-		_, err := c.env.Deps.Table.DB.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{
+		_, err := c.Env.Deps.Table.DB.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{
 			TransactItems: []types.TransactWriteItem{item},
 		})
 		return err
@@ -115,15 +115,15 @@ func TestHeldLevelCannotBeDeleted(t *testing.T) {
 	if err := hold("nope", 1); err == nil {
 		t.Fatal("holding a missing level succeeded")
 	}
-	c.do("DELETE", levels+"/kyc1", nil, `"1"`).ExpectProblem(t, 409, "in_use")
+	c.Do("DELETE", levels+"/kyc1", nil, `"1"`).ExpectProblem(t, 409, "in_use")
 	// Holding does not change the level's version, and updates keep the count.
-	c.do("PUT", levels+"/kyc1", kyc1(), `"1"`).Expect(t, 200)
-	c.do("DELETE", levels+"/kyc1", nil, `"2"`).ExpectProblem(t, 409, "in_use")
+	c.Do("PUT", levels+"/kyc1", kyc1(), `"1"`).Expect(t, 200)
+	c.Do("DELETE", levels+"/kyc1", nil, `"2"`).ExpectProblem(t, 409, "in_use")
 	if err := hold("kyc1", -1); err != nil {
 		t.Fatal(err)
 	}
-	c.do("DELETE", levels+"/kyc1", nil, `"2"`).Expect(t, 204)
-	if _, ok := verification.Statuses(c.env.Deps.Table, c.env.Clock).Hold("Init", 1); ok {
+	c.Do("DELETE", levels+"/kyc1", nil, `"2"`).Expect(t, 204)
+	if _, ok := verification.Statuses(c.Env.Deps.AdminDocs()).Hold("Init", 1); ok {
 		t.Fatal("Init is never deleted, so it needs no hold count")
 	}
 }

@@ -2,9 +2,7 @@ package verification_test
 
 import (
 	"fmt"
-	"net/http"
 	"testing"
-	"time"
 
 	"clientarea/internal/testsupport/apptest"
 )
@@ -15,24 +13,8 @@ const (
 	section  = "/admin/config/verification"
 )
 
-// client sends admin requests to one verification handler.
-type client struct {
-	t   *testing.T
-	env *apptest.Env
-	h   http.Handler
-}
-
-func setup(t *testing.T) *client {
-	env := apptest.New(t)
-	return &client{t: t, env: env, h: env.Handler("verification")}
-}
-
-// do sends one admin request. The fake clock moves on a second after each
-// one, so that audit entries (ordered by time) come out in request order.
-func (c *client) do(method, path string, body any, ifMatch string) *apptest.Response {
-	c.t.Helper()
-	defer c.env.Clock.Advance(time.Second)
-	return apptest.Do(c.t, c.h, apptest.Admin(method, path, body, ifMatch))
+func setup(t *testing.T) *apptest.Client {
+	return apptest.New(t).Admin("verification")
 }
 
 func kyc1() map[string]any {

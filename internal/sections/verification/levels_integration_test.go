@@ -10,10 +10,10 @@ import (
 
 func TestLevelLifecycle(t *testing.T) {
 	c := setup(t)
-	if got := c.do("GET", levels, nil, "").Expect(t, 200).Map(t)["items"]; fmt.Sprint(got) != "[]" {
+	if got := c.Do("GET", levels, nil, "").Expect(t, 200).Map(t)["items"]; fmt.Sprint(got) != "[]" {
 		t.Fatalf("no levels yet, got %v", got)
 	}
-	created := c.do("POST", levels, kyc1(), "").Expect(t, 201)
+	created := c.Do("POST", levels, kyc1(), "").Expect(t, 201)
 	if created.Header.Get("ETag") != `"1"` || created.Header.Get("Location") != levels+"/kyc1" {
 		t.Fatalf("create headers %v", created.Header)
 	}
@@ -23,38 +23,38 @@ func TestLevelLifecycle(t *testing.T) {
 	}
 
 	// Get is case-insensitive on the label; list has it.
-	got := c.do("GET", levels+"/KYC1", nil, "").Expect(t, 200).Map(t)
+	got := c.Do("GET", levels+"/KYC1", nil, "").Expect(t, 200).Map(t)
 	if got["label"] != "kyc1" || got["version"] != 1.0 || got["updated_by"] != "dev-admin" {
 		t.Fatalf("get %v", got)
 	}
-	items := c.do("GET", levels, nil, "").Expect(t, 200).Map(t)["items"].([]any)
+	items := c.Do("GET", levels, nil, "").Expect(t, 200).Map(t)["items"].([]any)
 	if len(items) != 1 || items[0].(map[string]any)["label"] != "kyc1" {
 		t.Fatalf("list %v", items)
 	}
 
 	// Update: label and type may be left out (kept); the GET answer can be sent back.
 	got["required_documents"] = []string{"passport_or_id", "bank_card_front"}
-	updated := c.do("PUT", levels+"/kyc1", got, "").Expect(t, 200).Map(t)
+	updated := c.Do("PUT", levels+"/kyc1", got, "").Expect(t, 200).Map(t)
 	if updated["version"] != 2.0 || fmt.Sprint(updated["required_documents"]) != "[passport_or_id bank_card_front]" {
 		t.Fatalf("updated %v", updated)
 	}
 	body := kyc1()
 	delete(body, "label")
 	delete(body, "type")
-	if kept := c.do("PUT", levels+"/kyc1", body, `"2"`).Expect(t, 200).Map(t); kept["label"] != "kyc1" || kept["type"] != "personal" {
+	if kept := c.Do("PUT", levels+"/kyc1", body, `"2"`).Expect(t, 200).Map(t); kept["label"] != "kyc1" || kept["type"] != "personal" {
 		t.Fatalf("left-out label/type not kept: %v", kept)
 	}
 
 	// Delete needs the current version.
-	c.do("DELETE", levels+"/kyc1", nil, "").ExpectProblem(t, 428, "precondition_required")
-	c.do("DELETE", levels+"/kyc1", nil, `"1"`).ExpectProblem(t, 412, "version_conflict")
-	c.do("DELETE", levels+"/kyc1", nil, `"3"`).Expect(t, 204)
-	c.do("GET", levels+"/kyc1", nil, "").ExpectProblem(t, 404, "not_found")
-	c.do("DELETE", levels+"/kyc1", nil, `"3"`).ExpectProblem(t, 404, "not_found")
-	c.do("PUT", levels+"/kyc1", kyc1(), `"3"`).ExpectProblem(t, 404, "not_found")
+	c.Do("DELETE", levels+"/kyc1", nil, "").ExpectProblem(t, 428, "precondition_required")
+	c.Do("DELETE", levels+"/kyc1", nil, `"1"`).ExpectProblem(t, 412, "version_conflict")
+	c.Do("DELETE", levels+"/kyc1", nil, `"3"`).Expect(t, 204)
+	c.Do("GET", levels+"/kyc1", nil, "").ExpectProblem(t, 404, "not_found")
+	c.Do("DELETE", levels+"/kyc1", nil, `"3"`).ExpectProblem(t, 404, "not_found")
+	c.Do("PUT", levels+"/kyc1", kyc1(), `"3"`).ExpectProblem(t, 404, "not_found")
 
 	// Every write is audited: create, two updates, delete.
-	entries := c.env.AuditEntries("verification-levels")
+	entries := c.Audit("verification-levels")
 	if len(entries) != 4 {
 		t.Fatalf("%d audit entries, want 4", len(entries))
 	}
@@ -63,17 +63,17 @@ func TestLevelLifecycle(t *testing.T) {
 		t.Fatalf("audit delete %+v / create %+v", del, create)
 	}
 	// The label is free again.
-	c.do("POST", levels, kyc1(), "").Expect(t, 201)
+	c.Do("POST", levels, kyc1(), "").Expect(t, 201)
 }
 
 func TestLevelLabelsAreUniqueRegardlessOfCase(t *testing.T) {
 	c := setup(t)
-	c.do("POST", levels, kyc1(), "").Expect(t, 201)
+	c.Do("POST", levels, kyc1(), "").Expect(t, 201)
 	other := kyc1()
 	other["label"] = "KYC1"
 	other["type"] = "business"
-	c.do("POST", levels, other, "").ExpectProblem(t, 409, "label_taken")
-	if n := len(c.env.AuditEntries("verification-levels")); n != 1 {
+	c.Do("POST", levels, other, "").ExpectProblem(t, 409, "label_taken")
+	if n := len(c.Audit("verification-levels")); n != 1 {
 		t.Fatalf("a refused create left an audit entry (%d entries)", n)
 	}
 }
@@ -86,7 +86,7 @@ func TestTenConcurrentCreatesOfOneLabelGiveOne201(t *testing.T) {
 		body["label"] = []string{"kyc1", "KYC1", "Kyc1"}[i%3]
 		body["properties"] = []string{fmt.Sprintf("p%d", i)}
 		body["translations"] = map[string]any{}
-		return c.do("POST", levels, body, "").Status
+		return c.Do("POST", levels, body, "").Status
 	})
 	created, winner := 0, -1
 	for i, s := range statuses {
@@ -102,25 +102,25 @@ func TestTenConcurrentCreatesOfOneLabelGiveOne201(t *testing.T) {
 	if created != 1 {
 		t.Fatalf("%d creates succeeded: %v", created, statuses)
 	}
-	stored := c.do("GET", levels+"/kyc1", nil, "").Expect(t, 200).Map(t)
+	stored := c.Do("GET", levels+"/kyc1", nil, "").Expect(t, 200).Map(t)
 	if fmt.Sprint(stored["properties"]) != fmt.Sprintf("[p%d]", winner) {
 		t.Fatalf("stored %v, want the winner's (%d)", stored["properties"], winner)
 	}
-	if items := c.do("GET", levels, nil, "").Expect(t, 200).Map(t)["items"].([]any); len(items) != 1 {
+	if items := c.Do("GET", levels, nil, "").Expect(t, 200).Map(t)["items"].([]any); len(items) != 1 {
 		t.Fatalf("%d levels stored", len(items))
 	}
-	if n := len(c.env.AuditEntries("verification-levels")); n != 1 {
+	if n := len(c.Audit("verification-levels")); n != 1 {
 		t.Fatalf("%d audit entries, want 1", n)
 	}
 }
 
 func TestLevelLabelAndTypeAreImmutable(t *testing.T) {
 	c := setup(t)
-	c.do("POST", levels, kyc1(), "").Expect(t, 201)
+	c.Do("POST", levels, kyc1(), "").Expect(t, 201)
 	for field, value := range map[string]string{"label": "kyc2", "type": "business"} {
 		body := kyc1()
 		body[field] = value
-		p := c.do("PUT", levels+"/kyc1", body, `"1"`).ExpectProblem(t, 422, "immutable_field")
+		p := c.Do("PUT", levels+"/kyc1", body, `"1"`).ExpectProblem(t, 422, "immutable_field")
 		if got := fieldList(t, p); got != "["+field+"]" {
 			t.Fatalf("fields %s, want [%s]", got, field)
 		}
@@ -128,8 +128,8 @@ func TestLevelLabelAndTypeAreImmutable(t *testing.T) {
 	// A change of case is a change of label too.
 	body := kyc1()
 	body["label"] = "KYC1"
-	c.do("PUT", levels+"/kyc1", body, `"1"`).ExpectProblem(t, 422, "immutable_field")
-	if v := c.do("GET", levels+"/kyc1", nil, "").Expect(t, 200).Map(t)["version"]; v != 1.0 {
+	c.Do("PUT", levels+"/kyc1", body, `"1"`).ExpectProblem(t, 422, "immutable_field")
+	if v := c.Do("GET", levels+"/kyc1", nil, "").Expect(t, 200).Map(t)["version"]; v != 1.0 {
 		t.Fatalf("refused updates changed the version to %v", v)
 	}
 }
@@ -164,7 +164,7 @@ func TestLevelValidation(t *testing.T) {
 			c := setup(t)
 			body := kyc1()
 			tc.change(body)
-			p := c.do("POST", levels, body, "").ExpectProblem(t, 422, "validation_failed")
+			p := c.Do("POST", levels, body, "").ExpectProblem(t, 422, "validation_failed")
 			if got := fieldList(t, p); got != tc.fields {
 				t.Fatalf("fields %s, want %s", got, tc.fields)
 			}
@@ -176,7 +176,7 @@ func TestLevelLanguageCodesAreCanonical(t *testing.T) {
 	c := setup(t)
 	body := kyc1()
 	body["translations"] = map[string]any{"pt-br": map[string]any{"title": "Básico"}}
-	level := c.do("POST", levels, body, "").Expect(t, 201).Map(t)
+	level := c.Do("POST", levels, body, "").Expect(t, 201).Map(t)
 	if _, ok := translations(t, level)["pt-BR"]; !ok {
 		t.Fatalf("translations %v, want the key pt-BR", level["translations"])
 	}
@@ -184,11 +184,11 @@ func TestLevelLanguageCodesAreCanonical(t *testing.T) {
 
 func TestLevelMalformedBodies(t *testing.T) {
 	c := setup(t)
-	c.do("POST", levels, `{"label":"x","colour":"red"}`, "").ExpectProblem(t, 400, "bad_request")
-	c.do("POST", levels, `{"label":`, "").ExpectProblem(t, 400, "bad_request")
-	c.do("POST", levels, `{"properties":"tax_id"}`, "").ExpectProblem(t, 400, "bad_request")
-	c.do("POST", levels, kyc1(), "").Expect(t, 201)
-	c.do("PUT", levels+"/kyc1", `{"version":"one"}`, "").ExpectProblem(t, 400, "bad_request")
+	c.Do("POST", levels, `{"label":"x","colour":"red"}`, "").ExpectProblem(t, 400, "bad_request")
+	c.Do("POST", levels, `{"label":`, "").ExpectProblem(t, 400, "bad_request")
+	c.Do("POST", levels, `{"properties":"tax_id"}`, "").ExpectProblem(t, 400, "bad_request")
+	c.Do("POST", levels, kyc1(), "").Expect(t, 201)
+	c.Do("PUT", levels+"/kyc1", `{"version":"one"}`, "").ExpectProblem(t, 400, "bad_request")
 }
 
 // Labels no item can have (here, too long for a key) are simply not found,
@@ -196,10 +196,10 @@ func TestLevelMalformedBodies(t *testing.T) {
 func TestImpossibleLabelsAreNotFound(t *testing.T) {
 	c := setup(t)
 	huge := strings.Repeat("x", 5000)
-	c.do("GET", levels+"/"+huge, nil, "").ExpectProblem(t, 404, "not_found")
-	c.do("PUT", statuses+"/"+huge, map[string]any{}, `"1"`).ExpectProblem(t, 404, "not_found")
-	c.do("DELETE", levels+"/"+huge, nil, `"1"`).ExpectProblem(t, 404, "not_found")
-	c.do("POST", levels+"/"+huge+"/clone", map[string]any{"from": "en", "to": "de"}, "").ExpectProblem(t, 404, "not_found")
-	c.do("PUT", section, map[string]any{"required_level": huge}, `"0"`).ExpectProblem(t, 422, "unknown_level")
-	c.do("PUT", section, map[string]any{"required_status": huge}, `"0"`).ExpectProblem(t, 422, "unknown_status")
+	c.Do("GET", levels+"/"+huge, nil, "").ExpectProblem(t, 404, "not_found")
+	c.Do("PUT", statuses+"/"+huge, map[string]any{}, `"1"`).ExpectProblem(t, 404, "not_found")
+	c.Do("DELETE", levels+"/"+huge, nil, `"1"`).ExpectProblem(t, 404, "not_found")
+	c.Do("POST", levels+"/"+huge+"/clone", map[string]any{"from": "en", "to": "de"}, "").ExpectProblem(t, 404, "not_found")
+	c.Do("PUT", section, map[string]any{"required_level": huge}, `"0"`).ExpectProblem(t, 422, "unknown_level")
+	c.Do("PUT", section, map[string]any{"required_status": huge}, `"0"`).ExpectProblem(t, 422, "unknown_status")
 }

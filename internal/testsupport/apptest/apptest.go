@@ -20,6 +20,7 @@ import (
 	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/config"
+	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/logging"
 	"clientarea/internal/testsupport/dbtest"
 )
@@ -40,13 +41,27 @@ type Env struct {
 	t     testing.TB
 	Deps  *app.Deps
 	Clock *clock.Fake
+	iam   *iamLog
 }
 
-// New creates the environment on a fresh table.
+// New creates the environment of a handler test on a fresh table. The
+// handlers it builds (Handler) make their function's calls; its own Deps
+// are the test's, for set-up and inspection, and no function's.
 func New(t testing.TB) *Env {
+	t.Helper()
+	return NewFor(t, "")
+}
+
+// NewFor creates the environment of a test that runs function fn's code
+// straight from Deps (the OTP engine, the rate limiter...): every AWS call
+// made through Deps is fn's, checked against fn's policies.
+func NewFor(t testing.TB, fn string) *Env {
 	t.Helper()
 	// Request logs would drown the test output; warnings and errors still show.
 	slog.SetDefault(logging.New(os.Stderr, slog.LevelWarn))
+	if _, ok := mustTemplate(t).Function(fn); fn != "" && !ok {
+		t.Fatalf("no function %q in template.yaml", fn)
+	}
 	table := dbtest.Table(t)
 	clk := clock.NewFake(Start)
 	cfg := config.Config{
@@ -62,20 +77,23 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{t: t, Deps: app.New(cfg, awsCfg, table.DB, clk), Clock: clk}
+	log := newIAMLog(t)
+	awsCfg = log.recordAs(awsCfg, fn)
+	deps := app.New(cfg, awsCfg, dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint), clk)
+	return &Env{t: t, Deps: deps, Clock: clk, iam: log}
 }
 
-// Handler builds the named function's handler.
+// Handler builds the named function's handler from a copy of Deps (with
+// the test's changes to it so far) whose AWS calls are that function's.
 func (e *Env) Handler(name string) http.Handler {
 	e.t.Helper()
 	deps := *e.Deps
-	rec := &accessRecorder{API: e.Deps.Table.DB, seen: map[access]bool{}}
-	deps.Table.DB = rec
+	deps.AWS = e.iam.recordAs(deps.AWS, name)
+	deps.Table.DB = dynamo.NewClient(deps.AWS, deps.Config.DynamoDBEndpoint)
 	h, err := registry.Build(context.Background(), name, &deps)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.t.Cleanup(func() { rec.checkPolicies(e.t, name) })
 	return h
 }
 

@@ -1,0 +1,210 @@
+package samtemplate
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// load parses a template made of the table, a secret and a topic, and one
+// function with the given Policies.
+func load(t *testing.T, policies string) (Function, error) {
+	t.Helper()
+	text := `
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties: {}
+  Key:
+    Type: AWS::SecretsManager::Secret
+  Topic:
+    Type: AWS::SNS::Topic
+  DemoFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+` + policies
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := Load(path)
+	if err != nil {
+		return Function{}, err
+	}
+	fn, _ := tpl.Function("demo")
+	return fn, nil
+}
+
+func mustLoad(t *testing.T, policies string) Function {
+	t.Helper()
+	fn, err := load(t, policies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fn
+}
+
+const (
+	table  = "arn:aws:dynamodb:us-east-1:123456789012:table/Table"
+	secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:Key"
+	topic  = "arn:aws:sns:us-east-1:123456789012:Topic"
+)
+
+func get(pk string) Call { return Call{Action: "dynamodb:GetItem", Resource: table, LeadingKey: pk} }
+
+// Tightening a policy denies the call that needed what was taken away.
+func TestATightenedPolicyDenies(t *testing.T) {
+	statement := `
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:GetItem]
+              Resource: !GetAtt Table.Arn
+              Condition:
+                ForAllValues:StringEquals:
+                  dynamodb:LeadingKeys: [%s]
+`
+	wide := mustLoad(t, strings.Replace(statement, "%s", "CONFIG, AUDIT#demo", 1))
+	tight := mustLoad(t, strings.Replace(statement, "%s", "CONFIG", 1))
+	if !wide.Allows(get("AUDIT#demo")) || tight.Allows(get("AUDIT#demo")) || !tight.Allows(get("CONFIG")) {
+		t.Fatal("leading keys not honoured")
+	}
+	if tight.Allows(Call{Action: "dynamodb:PutItem", Resource: table, LeadingKey: "CONFIG"}) {
+		t.Fatal("an action not granted is allowed")
+	}
+	if tight.Allows(Call{Action: "dynamodb:GetItem", Resource: table + "/index/byEmail", LeadingKey: "CONFIG"}) {
+		t.Fatal("the table's ARN grants its indexes")
+	}
+}
+
+// An explicit Deny matching the call wins over any Allow.
+func TestADenyWins(t *testing.T) {
+	fn := mustLoad(t, `
+        - Statement:
+            - Effect: Allow
+              Action: "dynamodb:*"
+              Resource: "*"
+            - Effect: Deny
+              Action: dynamodb:GetItem
+              Resource: {"Fn::GetAtt": [Table, Arn]}
+              Condition:
+                ForAllValues:StringLike:
+                  dynamodb:LeadingKeys: ["SECRET#*"]
+`)
+	if fn.Allows(get("SECRET#1")) {
+		t.Fatal("the Deny did not win")
+	}
+	if !fn.Allows(get("CONFIG")) || !fn.Allows(Call{Action: "dynamodb:PutItem", Resource: table, LeadingKey: "SECRET#1"}) {
+		t.Fatal("the Deny applied beyond its action and keys")
+	}
+	if unused := fn.Unused([]Call{get("SECRET#1")}); len(unused) != 1 {
+		t.Fatalf("a denied call used a grant: unused %v", unused)
+	}
+}
+
+// Resources are named with Ref, GetAtt and Sub, short or long; SMS and
+// TranslateText have none ("*").
+func TestResourceReferences(t *testing.T) {
+	fn := mustLoad(t, `
+        - Statement:
+            - Effect: Allow
+              Action: secretsmanager:GetSecretValue
+              Resource: !Ref Key
+            - Effect: Allow
+              Action: sns:Publish
+              Resource: {Ref: Topic}
+            - Effect: Allow
+              Action: dynamodb:Query
+              Resource:
+                - !Sub "${Table.Arn}/index/*"
+                - !Sub ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Name}", {Name: !Ref Table}]
+`)
+	allowed := []Call{
+		{Action: "secretsmanager:GetSecretValue", Resource: secret},
+		{Action: "sns:Publish", Resource: topic},
+		{Action: "dynamodb:Query", Resource: table + "/index/byEmail", LeadingKey: "X"},
+		{Action: "dynamodb:Query", Resource: table, LeadingKey: "X"},
+	}
+	for _, c := range allowed {
+		if !fn.Allows(c) {
+			t.Errorf("%s denied", c)
+		}
+	}
+	if fn.Allows(Call{Action: "sns:Publish", Resource: "*"}) {
+		t.Error("publishing to a phone number allowed by the topic's grant")
+	}
+}
+
+// Each grant no call used is reported: an action, a leading key.
+func TestUnusedGrants(t *testing.T) {
+	fn := mustLoad(t, `
+        - Statement:
+            - Sid: Config
+              Effect: Allow
+              Action: [dynamodb:GetItem, dynamodb:ConditionCheckItem]
+              Resource: !GetAtt Table.Arn
+              Condition:
+                ForAllValues:StringEquals:
+                  dynamodb:LeadingKeys: [CONFIG, AUDIT#demo]
+            - Sid: Sms
+              Effect: Allow
+              Action: sns:Publish
+              Resource: "*"
+`)
+	var got []string
+	for _, g := range fn.Unused([]Call{get("CONFIG"), {Action: "sns:Publish", Resource: "*"}}) {
+		got = append(got, g.String())
+	}
+	want := []string{
+		"dynamodb:GetItem on " + table + " for leading key AUDIT#demo (statement Config)",
+		"dynamodb:ConditionCheckItem on " + table + " for leading key CONFIG (statement Config)",
+		"dynamodb:ConditionCheckItem on " + table + " for leading key AUDIT#demo (statement Config)",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("unused %q\nwant %q", got, want)
+	}
+}
+
+// What the check cannot evaluate is an error, not silently skipped.
+func TestUnsupportedPoliciesAreErrors(t *testing.T) {
+	for name, policies := range map[string]string{
+		"SAM policy template": `
+        - DynamoDBCrudPolicy: {TableName: !Ref Table}
+`,
+		"managed policy": `
+        - AWSLambdaBasicExecutionRole
+`,
+		"NotAction": `
+        - Statement:
+            - Effect: Allow
+              NotAction: dynamodb:DeleteItem
+              Resource: "*"
+`,
+		"other condition": `
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: "*"
+              Condition:
+                StringEquals: {aws:RequestedRegion: us-east-1}
+`,
+		"unknown reference": `
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: !GetAtt Nothing.Arn
+`,
+		"Join": `
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: !Join ["", [a, b]]
+`,
+	} {
+		if _, err := load(t, policies); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

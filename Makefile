@@ -19,7 +19,7 @@ GO_LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 export SAM_CLI_TELEMETRY := 0
 export DYNAMODB_LOCAL_DIR := $(abspath $(DDB_DIR))
 
-.PHONY: help run test invoke build deploy fmt vet unit bench clean tools
+.PHONY: help run test invoke build deploy fmt vet unit bench clean tools bench-coldstart
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,10 @@ unit: ## only the tests that need no server (integration tests skip, saying so)
 
 bench: $(DDB_STAMP) ## benchmarks (against DynamoDB Local)
 	go run ./internal/devtools/testenv -- go test -run '^$$' -bench . -benchmem ./...
+
+bench-coldstart: $(DDB_STAMP) ## cold start of every function vs an aws-lambda-go hello world: make bench-coldstart [N=15] [JSON=1]
+	@go build -o $(CACHE)/bin/coldstart ./internal/devtools/coldstart
+	@$(CACHE)/bin/coldstart -n $(or $(N),15) -buildflags '$(GO_LAMBDA_FLAGS)' $(if $(JSON),-json)
 
 build: ## cross-compile every function to bin/<name>/bootstrap (linux/arm64)
 	@for fn in $(FUNCTIONS); do \

@@ -1,34 +1,62 @@
-// Package awsclients loads the AWS SDK configuration once per process.
+// Package awsclients builds the AWS SDK configuration once per process.
 // It builds no service clients: every function imports it, and a client
 // package here would be linked into functions that never use it. Each
 // client is built next to its one user (dynamo, delivery, otp, translator).
+//
+// The configuration is assembled from the environment rather than by the
+// SDK's default loader (config.LoadDefaultConfig). In Lambda, the region
+// and the function role's credentials are environment variables that
+// Lambda sets for the life of the execution environment; the default loader
+// would also read shared config files and link, and initialise, the STS,
+// SSO, SSO-OIDC, sign-in and EC2 metadata clients at every cold start, for
+// sources a function never has. That is most of what the loader costs.
 package awsclients
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"clientarea/internal/platform/config"
 )
 
-// Load returns the SDK configuration for cfg. When any endpoint is
-// overridden (local servers) and no credentials are in the environment, it
-// uses static dummy credentials, so the SDK never probes for real ones.
-func Load(ctx context.Context, cfg config.Config) (aws.Config, error) {
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.Region)}
-	local := cfg.DynamoDBEndpoint != "" || cfg.SNSEndpoint != "" || cfg.TranslateEndpoint != "" ||
-		cfg.SecretsManagerEndpoint != ""
-	if local && os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+// Load returns the SDK configuration for cfg: cfg's region, and the
+// credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+// AWS_SESSION_TOKEN. When any endpoint is overridden (local servers) and
+// the environment holds no credentials, it uses static dummy ones, since
+// local servers accept any.
+func Load(_ context.Context, cfg config.Config) (aws.Config, error) {
+	creds, err := environmentCredentials(isLocal(cfg))
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
+		return aws.Config{}, err
 	}
-	return awsCfg, nil
+	// Service clients fill what is left (retryer, HTTP client, endpoint
+	// resolution) with the SDK's defaults, as the default loader would.
+	return aws.Config{Region: cfg.Region, Credentials: creds}, nil
+}
+
+func isLocal(cfg config.Config) bool {
+	return cfg.DynamoDBEndpoint != "" || cfg.SNSEndpoint != "" || cfg.TranslateEndpoint != "" ||
+		cfg.SecretsManagerEndpoint != ""
+}
+
+// environmentCredentials reads the credentials Lambda puts in the
+// environment. They are read once: Lambda does not change them during the
+// execution environment's life.
+func environmentCredentials(local bool) (aws.CredentialsProvider, error) {
+	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	switch {
+	case id != "" && secret != "":
+		p := credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
+		p.Value.Source = "EnvironmentVariables"
+		return p, nil
+	case local:
+		return credentials.NewStaticCredentialsProvider("local", "local", ""), nil
+	default:
+		return nil, errors.New("no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set " +
+			"(Lambda sets them; the local tools set endpoint overrides instead)")
+	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"clientarea/internal/admindoc"
-	"clientarea/internal/sections/verification"
+	"clientarea/internal/sections/verification/levels"
 )
 
 // Warning names one item lacking texts in one enabled language.
@@ -22,7 +22,7 @@ type Warning struct {
 // a level lacks a language when it has no title there, no description while
 // another language has one, or a field caption; a status when it has no text.
 func VerificationGaps(env admindoc.Env) Gaps {
-	levels, statuses := verification.Levels(env), verification.Statuses(env)
+	levels, statuses := levels.Levels(env), levels.Statuses(env)
 	return func(ctx context.Context, langs []string) ([]Warning, error) {
 		lv, err := levels.List(ctx)
 		if err != nil {
@@ -49,7 +49,7 @@ func VerificationGaps(env admindoc.Env) Gaps {
 	}
 }
 
-func levelGaps(l verification.Level, lang string) []string {
+func levelGaps(l levels.Level, lang string) []string {
 	t := l.Translations[lang]
 	var missing []string
 	if strings.TrimSpace(t.Title) == "" {

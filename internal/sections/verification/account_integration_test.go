@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"clientarea/internal/sections/verification"
+	lv "clientarea/internal/sections/verification/levels"
 	"clientarea/internal/testsupport/apptest"
 )
 
@@ -98,7 +98,7 @@ func TestDeleteRacingRequiredLevelNeverLeavesADanglingName(t *testing.T) {
 func TestHeldLevelCannotBeDeleted(t *testing.T) {
 	c := setup(t)
 	c.Do("POST", levels, kyc1(), "").Expect(t, 201)
-	store := verification.Levels(c.Env.Deps.AdminDocs())
+	store := lv.Levels(c.Env.Deps.AdminDocs())
 	hold := func(label string, delta int64) error {
 		item, ok := store.Hold(label, delta)
 		if !ok {
@@ -123,7 +123,7 @@ func TestHeldLevelCannotBeDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Do("DELETE", levels+"/kyc1", nil, `"2"`).Expect(t, 204)
-	if _, ok := verification.Statuses(c.Env.Deps.AdminDocs()).Hold("Init", 1); ok {
+	if _, ok := lv.Statuses(c.Env.Deps.AdminDocs()).Hold("Init", 1); ok {
 		t.Fatal("Init is never deleted, so it needs no hold count")
 	}
 }

@@ -5,19 +5,20 @@ import (
 	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 
 	"clientarea/internal/admindoc"
-	"clientarea/internal/i18n/locales"
 	"clientarea/internal/i18n/translator"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
+	"clientarea/internal/sections/verification/levels"
 )
 
 // levelTexts serves the actions that fill one language of a level's texts
 // from another: clone (copy) and translate (machine translation).
 type levelTexts struct {
-	levels     *admindoc.Store[Level]
+	levels     *admindoc.Store[levels.Level]
 	translator translator.Translator // nil: not configured
 }
 
@@ -35,7 +36,7 @@ func (t levelTexts) clone(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return t.fill(w, r, req, expected, func(level *Level) error {
+	return t.fill(w, r, req, expected, func(level *levels.Level) error {
 		if _, exists := level.Translations[req.To]; exists && !req.Overwrite {
 			return apperr.Newf(apperr.Conflict, "translation_exists",
 				"level %s already has a %s translation; send \"overwrite\": true to replace it", level.Label, req.To)
@@ -66,10 +67,10 @@ func (t levelTexts) translate(w http.ResponseWriter, r *http.Request) error {
 		return translator.Unavailable()
 	}
 	if expected != nil && *expected != level.Version {
-		return admindoc.Conflict(level.Doc.what())
+		return admindoc.Conflict(what(level.Doc))
 	}
 	level.Doc.Normalize()
-	src, err := level.Doc.source(req.From)
+	src, err := source(level.Doc, req.From)
 	if err != nil {
 		return err
 	}
@@ -77,9 +78,9 @@ func (t levelTexts) translate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return t.fill(w, r, req, expected, func(level *Level) error {
+	return t.fill(w, r, req, expected, func(level *levels.Level) error {
 		if !reflect.DeepEqual(level.Translations[req.From], src) {
-			return admindoc.Conflict(level.what())
+			return admindoc.Conflict(what(*level))
 		}
 		level.Translations[req.To] = out
 		return nil
@@ -87,8 +88,8 @@ func (t levelTexts) translate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // translateText translates every text of src, leaving blank ones blank.
-func (t levelTexts) translateText(ctx context.Context, src LevelText, from, to string) (LevelText, error) {
-	out := LevelText{Fields: map[string]string{}}
+func (t levelTexts) translateText(ctx context.Context, src levels.LevelText, from, to string) (levels.LevelText, error) {
+	out := levels.LevelText{Fields: map[string]string{}}
 	tr := func(text string) (string, error) {
 		if text == "" {
 			return "", nil
@@ -102,7 +103,7 @@ func (t levelTexts) translateText(ctx context.Context, src LevelText, from, to s
 	if out.Description, err = tr(src.Description); err != nil {
 		return out, err
 	}
-	for _, name := range sortedKeys(src.Fields) {
+	for _, name := range slices.Sorted(maps.Keys(src.Fields)) {
 		if out.Fields[name], err = tr(src.Fields[name]); err != nil {
 			return out, err
 		}
@@ -117,10 +118,10 @@ func readTextRequest(w http.ResponseWriter, r *http.Request) (textRequest, *int6
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		return req, nil, err
 	}
-	req.From, req.To = canonicalCode(req.From), canonicalCode(req.To)
+	req.From, req.To = levels.CanonicalCode(req.From), levels.CanonicalCode(req.To)
 	var f apperr.Fields
-	checkLanguage(&f, "from", req.From)
-	checkLanguage(&f, "to", req.To)
+	levels.CheckLanguage(&f, "from", req.From)
+	levels.CheckLanguage(&f, "to", req.To)
 	f.Check(req.From != req.To || req.From == "", "to", "must differ from from")
 	if err := f.Err(); err != nil {
 		return req, nil, err
@@ -136,11 +137,11 @@ func readTextRequest(w http.ResponseWriter, r *http.Request) (textRequest, *int6
 // when sent, must be the level's version; without it a concurrent write
 // makes the change apply again to the newer level. Other languages are left
 // as they are.
-func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, req textRequest, expected *int64, change func(*Level) error) error {
+func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, req textRequest, expected *int64, change func(*levels.Level) error) error {
 	ctx := r.Context()
-	rec, err := t.levels.Modify(ctx, r.PathValue("label"), expected, principal.From(ctx).Subject, func(level Level) (Level, error) {
+	rec, err := t.levels.Modify(ctx, r.PathValue("label"), expected, principal.From(ctx).Subject, func(level levels.Level) (levels.Level, error) {
 		level.Normalize()
-		if _, err := level.source(req.From); err != nil {
+		if _, err := source(level, req.From); err != nil {
 			return level, err
 		}
 		if err := change(&level); err != nil {
@@ -155,7 +156,7 @@ func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, req textRequest
 }
 
 // source returns the level's texts in from, which fill starts from.
-func (l Level) source(from string) (LevelText, error) {
+func source(l levels.Level, from string) (levels.LevelText, error) {
 	src, ok := l.Translations[from]
 	if !ok {
 		return src, apperr.InvalidField("translation_missing", "from",
@@ -164,14 +165,5 @@ func (l Level) source(from string) (LevelText, error) {
 	return src, nil
 }
 
-// what names the level in messages.
-func (l Level) what() string { return "verification level " + l.Label }
-
-// canonicalCode spells an available language code canonically, and leaves
-// anything else for validation to name.
-func canonicalCode(code string) string {
-	if l, ok := locales.Lookup(code); ok {
-		return l.Code
-	}
-	return code
-}
+// what names a level in messages.
+func what(l levels.Level) string { return "verification level " + l.Label }

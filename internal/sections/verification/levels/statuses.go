@@ -1,4 +1,4 @@
-package verification
+package levels
 
 import (
 	"clientarea/internal/admindoc"
@@ -65,7 +65,7 @@ func (s Status) Validate() error {
 	var f apperr.Fields
 	checkLabel(&f, s.Label)
 	for _, code := range sortedKeys(s.Text) {
-		checkLanguage(&f, "text."+code, code)
+		CheckLanguage(&f, "text."+code, code)
 		n := len([]rune(s.Text[code]))
 		f.Check(n >= 1 && n <= maxStatusText, "text."+code, "must be 1-%d characters", maxStatusText)
 	}

@@ -1,4 +1,16 @@
-package verification
+// Package levels is the verification configuration's data: the
+// verification levels and statuses (labelled admin documents a client
+// holds) and the account requirements (the verification section) that name
+// them, with their rules and stores. It is what other functions read; the
+// verification function that serves it over HTTP is package verification.
+//
+// Levels and statuses may be named by the verification section and, once
+// clients exist, held by clients. A delete refuses both in its own
+// transaction: the section through a condition check on the section item,
+// clients through the holders count that admindoc.Store.Hold maintains
+// (the clients' writes add Levels(env).Hold(label, ±1) to their
+// transactions).
+package levels
 
 import (
 	"regexp"
@@ -44,6 +56,21 @@ const (
 
 // labelPattern is the form of level and status labels and property names.
 var labelPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Paths of the collections.
+const (
+	LevelsPath   = "/admin/verification-levels"
+	StatusesPath = "/admin/statuses"
+)
+
+// CanonicalCode spells an available language code canonically, and leaves
+// anything else for validation to name.
+func CanonicalCode(code string) string {
+	if l, ok := locales.Lookup(code); ok {
+		return l.Code
+	}
+	return code
+}
 
 // LevelsAudit is the audit section of level changes.
 const LevelsAudit = "verification-levels"
@@ -102,7 +129,7 @@ func (l Level) Validate() error {
 	documents.CheckTypes(&f, "required_documents", l.RequiredDocuments)
 	for _, code := range sortedKeys(l.Translations) {
 		t, at := l.Translations[code], "translations."+code
-		checkLanguage(&f, at, code)
+		CheckLanguage(&f, at, code)
 		f.Check(len([]rune(t.Title)) <= maxTitle, at+".title", "at most %d characters", maxTitle)
 		f.Check(len([]rune(t.Description)) <= maxDescription, at+".description", "at most %d characters", maxDescription)
 		for _, name := range sortedKeys(t.Fields) {
@@ -129,8 +156,8 @@ func checkLabel(f *apperr.Fields, label string) {
 	f.Check(labelPattern.MatchString(label), "label", "must be 1-64 letters, digits, _ or -")
 }
 
-// checkLanguage validates a language code used as a translation key.
-func checkLanguage(f *apperr.Fields, field, code string) {
+// CheckLanguage validates a language code used as a translation key.
+func CheckLanguage(f *apperr.Fields, field, code string) {
 	switch l, ok := locales.Lookup(code); {
 	case !ok:
 		f.Add(field, "%q is not an available language code (GET /admin/languages/available)", code)

@@ -1,4 +1,4 @@
-package verification
+package levels
 
 import (
 	"encoding/json"

@@ -1,0 +1,236 @@
+// Command coldstart is `make bench-coldstart`: it measures the cold start
+// of every Lambda function under functions/ against a hello-world
+// aws-lambda-go function built the same way.
+//
+//	go run ./internal/devtools/coldstart [-n 15] [-json] [-buildflags '<GO_LAMBDA_FLAGS>']
+//
+// It builds the functions and the baseline (internal/devtools/coldstart/hello)
+// with the Makefile's flags into .cache/coldstart (host architecture, run
+// here) and .cache/coldstart/arm64 (the deployed architecture, only sized).
+// Then it starts each binary n times as a Lambda sandbox would: the
+// sandbox's environment and the template's, a Runtime API of its own
+// (package runtimeapi) on loopback, DynamoDB Local with the service's
+// table. Each start gets one real sample event from events/; a wrong answer
+// fails the run, since timing a broken function tells nothing.
+//
+// Per row it reports Init (exec → the runtime's first /next, Lambda's init
+// phase) and first response (exec → the answer to the first event) and how
+// far both are above the baseline, with pass/fail against the targets in
+// report.go. Missing a target does not fail the run.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	"clientarea/internal/devtools/samtemplate"
+)
+
+func main() {
+	n := flag.Int("n", 15, "measured cold starts per binary")
+	asJSON := flag.Bool("json", false, "print JSON instead of the table")
+	buildFlags := flag.String("buildflags", defaultBuildFlags, "go build flags of the functions (the Makefile's GO_LAMBDA_FLAGS)")
+	flag.Parse()
+	if err := run(*n, *asJSON, *buildFlags); err != nil {
+		fmt.Fprintln(os.Stderr, "coldstart:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, "coldstart: "+format+"\n", args...) }
+
+func run(n int, asJSON bool, buildFlags string) error {
+	if n < 1 {
+		return fmt.Errorf("-n must be at least 1, is %d", n)
+	}
+	ctx := context.Background()
+	tpl, err := samtemplate.Find()
+	if err != nil {
+		return err
+	}
+	b := &bench{}
+	defer b.close()
+	go b.closeOnSignal()
+	if err := b.prepare(ctx, tpl, buildFlags); err != nil {
+		return err
+	}
+	logf("%d rows, 1 warm-up + %d measured starts each", len(b.targets), n)
+	if err := measure(b.targets, n, logf); err != nil {
+		return err
+	}
+	dbCalls, err := dbFirstCalls(ctx, b.dbEndpoint, n)
+	if err != nil {
+		return err
+	}
+	rep, err := newReport(b.targets, n, dbCalls, nil)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return rep.writeJSON(os.Stdout)
+	}
+	return rep.writeTable(os.Stdout)
+}
+
+// bench is what a run measures and the servers it runs against.
+type bench struct {
+	targets    []*target // the baseline first
+	dbEndpoint string
+
+	mu      sync.Mutex
+	closers []func()
+	closed  bool
+}
+
+func (b *bench) onClose(f func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closers = append(b.closers, f)
+}
+
+// close stops the servers, last started first, once.
+func (b *bench) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := len(b.closers) - 1; i >= 0 && !b.closed; i-- {
+		b.closers[i]()
+	}
+	b.closed = true
+}
+
+// closeOnSignal stops the servers on Ctrl-C: DynamoDB Local runs in a
+// process group of its own, so the terminal's signal does not reach it.
+func (b *bench) closeOnSignal() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+	b.close()
+	os.Exit(130)
+}
+
+// prepare builds the binaries, starts what they need (DynamoDB Local, a
+// fake Secrets Manager) and makes the rows.
+func (b *bench) prepare(ctx context.Context, tpl *samtemplate.Template, buildFlags string) error {
+	flags, err := splitFlags(buildFlags)
+	if err != nil {
+		return err
+	}
+	names, err := functionNames(tpl.Dir)
+	if err != nil {
+		return err
+	}
+	configs, err := functionConfigs(tpl)
+	if err != nil {
+		return err
+	}
+	logf("building %d functions and the hello-world baseline (go build %s)", len(names), buildFlags)
+	hostDir, armDir, err := buildDirs(tpl.Dir, flags, names)
+	if err != nil {
+		return err
+	}
+	logf("starting DynamoDB Local")
+	db, err := startDynamoDB(ctx, tpl)
+	if err != nil {
+		return err
+	}
+	b.onClose(db.Stop)
+	b.dbEndpoint = db.Endpoint
+	rb := rowBuilder{root: tpl.Dir, hostDir: hostDir, armDir: armDir, configs: configs, dbEndpoint: db.Endpoint, onClose: b.onClose}
+	b.targets, err = rb.rows(names)
+	return err
+}
+
+// rowBuilder makes the table's rows.
+type rowBuilder struct {
+	root, hostDir, armDir string
+	configs               map[string]fnConfig
+	dbEndpoint            string
+	onClose               func(func()) // stops a server at the end
+}
+
+// rows is the baseline, then each function, then, right after a function
+// that reads its OTP key from Secrets Manager, a second row that does.
+func (b *rowBuilder) rows(names []string) ([]*target, error) {
+	var out []*target
+	for _, name := range names {
+		t, err := b.function(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+		if arn, ok := lookupVar(t.config.env, "OTP_KEY_SECRET_ARN"); ok {
+			extra, err := b.withSecretsManager(t, arn)
+			if err != nil {
+				return nil, err
+			}
+			t.config.env = withoutVar(t.config.env, "OTP_KEY_SECRET_ARN")
+			t.extra = append(t.extra, "CLIENTAREA_OTP_KEY="+randomKey())
+			t.note = "OTP key from CLIENTAREA_OTP_KEY, OTP_KEY_SECRET_ARN unset: the Secrets Manager read at cold start is not timed in this row (see " + extra.name + ")"
+			out = append(out, extra)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no functions under %s", filepath.Join(b.root, "functions"))
+	}
+	// The baseline gets the first function's sandbox without its variables,
+	// and its event, which it ignores: it reads as much from /next.
+	sandbox := out[0].config
+	sandbox.env = nil
+	hello := &target{name: "hello", fn: "hello", bin: filepath.Join(b.hostDir, "hello"),
+		arm64: filepath.Join(b.armDir, "hello"), config: sandbox,
+		event: sampleEvent{path: out[0].event.path, body: out[0].event.body, want: 200},
+		note:  "aws-lambda-go hello world (internal/devtools/coldstart/hello), the baseline of the Δ columns"}
+	return append([]*target{hello}, out...), nil
+}
+
+func (b *rowBuilder) function(name string) (*target, error) {
+	cfg, ok := b.configs[name]
+	if !ok {
+		return nil, fmt.Errorf("functions/%s has no function in template.yaml", name)
+	}
+	ev, err := pickEvent(b.root, name)
+	if err != nil {
+		return nil, err
+	}
+	return &target{name: name, fn: name, bin: filepath.Join(b.hostDir, name), arm64: filepath.Join(b.armDir, name),
+		config: cfg, extra: []string{"DYNAMODB_ENDPOINT=" + b.dbEndpoint}, event: ev}, nil
+}
+
+// withSecretsManager is t as deployed: it reads its OTP key from the secret
+// arn at cold start, here from a fake Secrets Manager.
+func (b *rowBuilder) withSecretsManager(t *target, arn string) (*target, error) {
+	sm, err := startSecrets(arn, randomKey())
+	if err != nil {
+		return nil, err
+	}
+	b.onClose(sm.Close)
+	c := *t
+	c.name = t.name + "+secretsmanager"
+	// Each start must read the key once, or this row times something else.
+	var starts int64
+	c.verify = func() error {
+		if starts++; sm.reads.Load() != starts {
+			return fmt.Errorf("%d cold starts read the OTP key from Secrets Manager %d times", starts, sm.reads.Load())
+		}
+		return nil
+	}
+	c.extra = append([]string{"SECRETSMANAGER_ENDPOINT=" + sm.URL}, t.extra...)
+	c.note = "OTP key read at cold start (GetSecretValue) from a fake Secrets Manager on loopback: the SDK's cost is timed, not AWS's network and TLS"
+	return &c, nil
+}
+
+// randomKey is an OTP key like the template's generated secret: 64
+// characters, 32 random bytes.
+func randomKey() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

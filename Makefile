@@ -22,7 +22,7 @@ export DYNAMODB_LOCAL_DIR := $(abspath $(DDB_DIR))
 .PHONY: help run test invoke build deploy fmt vet unit bench clean tools bench-coldstart
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 run: $(DDB_STAMP) ## start DynamoDB Local and every function on :3000 (Ctrl-C stops both)
 	@go build -o $(CACHE)/bin/devserver ./internal/devtools/devserver

@@ -6,9 +6,12 @@ package internal_test
 
 import (
 	"os/exec"
+	"path"
 	"slices"
 	"strings"
 	"testing"
+
+	"clientarea/internal/devtools/samtemplate"
 )
 
 const module = "clientarea/"
@@ -85,6 +88,51 @@ func TestFunctionBinariesLinkNoTooling(t *testing.T) {
 			pkg := strings.TrimPrefix(dep, module)
 			if isTooling(pkg) || pkg == "internal/app/registry" {
 				t.Errorf("%s links %s", fn, dep)
+			}
+		}
+	}
+}
+
+// sdkService maps the IAM service prefix of a grant to the SDK package
+// that calls it.
+var sdkService = map[string]string{
+	"dynamodb":       "github.com/aws/aws-sdk-go-v2/service/dynamodb",
+	"sns":            "github.com/aws/aws-sdk-go-v2/service/sns",
+	"secretsmanager": "github.com/aws/aws-sdk-go-v2/service/secretsmanager",
+	"translate":      "github.com/aws/aws-sdk-go-v2/service/translate",
+}
+
+// A function links the SDK of an AWS service only when template.yaml lets
+// it call that service: a client it may not use costs binary size and cold
+// start for nothing. And no function links the SDK's default configuration
+// loader, which brings the STS, SSO and EC2 metadata clients (credentials
+// come from Lambda's environment: internal/platform/awsclients).
+func TestFunctionsLinkOnlyTheSDKsTheirPoliciesAllow(t *testing.T) {
+	tpl, err := samtemplate.Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range goList(t, module+"functions/...") {
+		name := path.Base(fn)
+		f, ok := tpl.Function(name)
+		if !ok {
+			t.Errorf("%s is not in template.yaml", fn)
+			continue
+		}
+		granted := map[string]bool{}
+		for _, g := range f.Grants() {
+			granted[strings.SplitN(g.Action, ":", 2)[0]] = true
+		}
+		deps := goList(t, "-deps", fn)
+		for service, pkg := range sdkService {
+			if slices.Contains(deps, pkg) && !granted[service] {
+				t.Errorf("%s links %s but may not call %s", name, pkg, service)
+			}
+		}
+		for _, loader := range []string{"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/sts",
+			"github.com/aws/aws-sdk-go-v2/feature/ec2/imds", "github.com/nyaruka/phonenumbers", "golang.org/x/text/language/display"} {
+			if slices.Contains(deps, loader) {
+				t.Errorf("%s links %s", name, loader)
 			}
 		}
 	}

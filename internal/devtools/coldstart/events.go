@@ -23,29 +23,44 @@ type sampleEvent struct {
 // events/ runs them in) that is a GET expected to succeed: it needs no
 // earlier event to have run, so it works on an empty table.
 func pickEvent(root, fn string) (sampleEvent, error) {
+	ev, ok, err := findEvent(root, fn, func(method string, want int) bool { return method == "GET" && want >= 200 && want <= 299 })
+	if err == nil && !ok {
+		err = fmt.Errorf("events/%s has no GET event expected to succeed in events/expectations.json", fn)
+	}
+	return ev, err
+}
+
+// pickSMSEvent is the first event of fn that sends an SMS: a POST answered
+// 202 (a code was sent). ok is false when fn has none.
+func pickSMSEvent(root, fn string) (sampleEvent, bool, error) {
+	return findEvent(root, fn, func(method string, want int) bool { return method == "POST" && want == 202 })
+}
+
+// findEvent is the first event of fn, in file name order, that fits.
+func findEvent(root, fn string, fits func(method string, want int) bool) (sampleEvent, bool, error) {
 	expect, err := expectations(root)
 	if err != nil {
-		return sampleEvent{}, err
+		return sampleEvent{}, false, err
 	}
 	entries, err := os.ReadDir(filepath.Join(root, "events", fn))
 	if err != nil {
-		return sampleEvent{}, err
+		return sampleEvent{}, false, err
 	}
 	for _, e := range entries {
 		want, ok := expect[fn+"/"+e.Name()]
-		if !ok || want < 200 || want > 299 {
+		if !ok {
 			continue
 		}
 		path := filepath.Join("events", fn, e.Name())
 		body, err := os.ReadFile(filepath.Join(root, path))
 		if err != nil {
-			return sampleEvent{}, err
+			return sampleEvent{}, false, err
 		}
-		if method(body) == "GET" {
-			return sampleEvent{path: path, body: body, want: want}, nil
+		if fits(method(body), want) {
+			return sampleEvent{path: path, body: body, want: want}, true, nil
 		}
 	}
-	return sampleEvent{}, fmt.Errorf("events/%s has no GET event expected to succeed in events/expectations.json", fn)
+	return sampleEvent{}, false, nil
 }
 
 // expectations is events/expectations.json: the status of each event.

@@ -176,6 +176,13 @@ func (b *rowBuilder) rows(names []string) ([]*target, error) {
 			t.note = "OTP key from CLIENTAREA_OTP_KEY, OTP_KEY_SECRET_ARN unset: the Secrets Manager read at cold start is not timed in this row (see " + extra.name + ")"
 			out = append(out, extra)
 		}
+		sms, err := b.withFirstSMS(t)
+		if err != nil {
+			return nil, err
+		}
+		if sms != nil {
+			out = append(out, sms)
+		}
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no functions under %s", filepath.Join(b.root, "functions"))
@@ -224,6 +231,37 @@ func (b *rowBuilder) withSecretsManager(t *target, arn string) (*target, error) 
 	}
 	c.extra = append([]string{"SECRETSMANAGER_ENDPOINT=" + sm.URL}, t.extra...)
 	c.note = "OTP key read at cold start (GetSecretValue) from a fake Secrets Manager on loopback: the SDK's cost is timed, not AWS's network and TLS"
+	return &c, nil
+}
+
+// withFirstSMS is t answering, as its first event, one that sends an SMS
+// (to a fake SNS): the row of the one-off work only those routes do (phone
+// number metadata on first use, the OTP engine's first transaction). Nil
+// when t has no such event.
+func (b *rowBuilder) withFirstSMS(t *target) (*target, error) {
+	ev, ok, err := pickSMSEvent(b.root, t.fn)
+	if err != nil || !ok {
+		return nil, err
+	}
+	sns, err := startSNS()
+	if err != nil {
+		return nil, err
+	}
+	b.onClose(sns.Close)
+	c := *t
+	c.name = t.name + "+first-sms"
+	c.oneOff = true
+	c.event = ev
+	c.extra = append([]string{"SNS_ENDPOINT=" + sns.URL}, t.extra...)
+	var starts int64
+	c.verify = func() error {
+		if starts++; sns.publishes.Load() != starts {
+			return fmt.Errorf("%d cold starts sent %d SMS", starts, sns.publishes.Load())
+		}
+		// Every start sends to the same number: forget its send limits.
+		return forgetSendLimits(context.Background(), b.dbEndpoint)
+	}
+	c.note = "first event sends an SMS (" + ev.path + ") to a fake SNS on loopback: includes the phone metadata's first use, the OTP engine's first write and the SNS client's first call; a one-off cost of the SMS routes, held to no first-response target"
 	return &c, nil
 }
 

@@ -32,6 +32,8 @@ type target struct {
 	note   string
 	// verify, when set, checks after a start that it ran as the row says.
 	verify func() error
+	// oneOff marks a row that times a one-off cost of some routes.
+	oneOff bool
 
 	samples []sample
 }

@@ -48,20 +48,24 @@ type machine struct {
 }
 
 type row struct {
-	Name       string    `json:"function"`
-	Event      string    `json:"event"`
-	Note       string    `json:"note,omitempty"`
-	SizeMiB    float64   `json:"size_mib"`
-	Arm64MiB   float64   `json:"arm64_size_mib"`
-	InitP50    float64   `json:"init_p50_ms"`
-	InitP90    float64   `json:"init_p90_ms"`
-	FirstP50   float64   `json:"first_response_p50_ms"`
-	FirstP90   float64   `json:"first_response_p90_ms"`
-	DeltaInit  float64   `json:"init_p50_delta_ms"`
-	DeltaFirst float64   `json:"first_response_p50_delta_ms"`
-	Check      *check    `json:"targets_met,omitempty"` // nil for the baseline
-	InitMs     []float64 `json:"init_ms"`
-	FirstMs    []float64 `json:"first_response_ms"`
+	Name       string  `json:"function"`
+	Event      string  `json:"event"`
+	Note       string  `json:"note,omitempty"`
+	SizeMiB    float64 `json:"size_mib"`
+	Arm64MiB   float64 `json:"arm64_size_mib"`
+	InitP50    float64 `json:"init_p50_ms"`
+	InitP90    float64 `json:"init_p90_ms"`
+	FirstP50   float64 `json:"first_response_p50_ms"`
+	FirstP90   float64 `json:"first_response_p90_ms"`
+	DeltaInit  float64 `json:"init_p50_delta_ms"`
+	DeltaFirst float64 `json:"first_response_p50_delta_ms"`
+	Check      *check  `json:"targets_met,omitempty"` // nil for the baseline
+	// OneOff rows time a one-off cost of some routes (their first answer
+	// is not the cold start a client of any route feels): the first
+	// response target does not apply to them.
+	OneOff  bool      `json:"one_off,omitempty"`
+	InitMs  []float64 `json:"init_ms"`
+	FirstMs []float64 `json:"first_response_ms"`
 }
 
 type check struct {
@@ -82,7 +86,7 @@ func newReport(targets []*target, n int, dbCalls []time.Duration, notes []string
 		if i > 0 {
 			base := r.Rows[0]
 			rw.DeltaInit, rw.DeltaFirst = round2(rw.InitP50-base.InitP50), round2(rw.FirstP50-base.FirstP50)
-			rw.Check = &check{Init: rw.DeltaInit <= targetInitMs, First: rw.DeltaFirst <= targetFirstMs, Size: rw.Arm64MiB <= targetArm64MB}
+			rw.Check = &check{Init: rw.DeltaInit <= targetInitMs, First: rw.OneOff || rw.DeltaFirst <= targetFirstMs, Size: rw.Arm64MiB <= targetArm64MB}
 		}
 		r.Rows = append(r.Rows, rw)
 	}
@@ -90,7 +94,7 @@ func newReport(targets []*target, n int, dbCalls []time.Duration, notes []string
 }
 
 func newRow(t *target) (row, error) {
-	rw := row{Name: t.name, Event: t.event.path, Note: t.note}
+	rw := row{Name: t.name, Event: t.event.path, Note: t.note, OneOff: t.oneOff}
 	var err error
 	if rw.SizeMiB, err = sizeMiB(t.bin); err != nil {
 		return rw, err

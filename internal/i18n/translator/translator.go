@@ -5,11 +5,11 @@ package translator
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/translate"
 	"github.com/aws/aws-sdk-go-v2/service/translate/types"
-	"golang.org/x/text/language"
 
 	"clientarea/internal/platform/apperr"
 )
@@ -61,17 +61,16 @@ var serviceRegional = map[string]string{
 	"pt-PT": "pt-PT", "fr-CA": "fr-CA", "es-MX": "es-MX", "fa-AF": "fa-AF", "zh-Hant": "zh-TW", "zh-TW": "zh-TW",
 }
 
-// ServiceCode is the Amazon Translate language code for a BCP 47 tag.
+// ServiceCode is the Amazon Translate language code for a canonical BCP 47
+// tag from the available list (locales): the tag itself for the regional
+// variants Translate knows, else its base language, the subtag before the
+// first "-" ("es-419" -> "es", "sr-Latn" -> "sr").
 func ServiceCode(code string) string {
 	if c, ok := serviceRegional[code]; ok {
 		return c
 	}
-	tag, err := language.Parse(code)
-	if err != nil {
-		return code
-	}
-	base, _ := tag.Base()
-	return base.String()
+	base, _, _ := strings.Cut(code, "-")
+	return base
 }
 
 // Unavailable is the answer when no translator is configured.

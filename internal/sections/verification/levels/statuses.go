@@ -71,7 +71,7 @@ func (s Status) Validate() error {
 	}
 	f.Check(len(s.Properties) <= maxStatusProps, "properties", "at most %d properties", maxStatusProps)
 	for _, name := range sortedKeys(s.Properties) {
-		f.Check(labelPattern.MatchString(name), "properties."+name, "names must be 1-64 letters, digits, _ or -")
+		f.Check(isName(name), "properties."+name, "names must be 1-64 letters, digits, _ or -")
 		f.Check(len([]rune(s.Properties[name])) <= maxPropValue, "properties."+name, "at most %d characters", maxPropValue)
 	}
 	return f.Err()

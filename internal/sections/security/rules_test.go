@@ -2,6 +2,7 @@ package security
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -127,8 +128,10 @@ func TestSecurityDefaultsAsPolicy(t *testing.T) {
 	if doc.AbsoluteSessionLifetime() != 12*time.Hour {
 		t.Fatalf("absolute session %v", doc.AbsoluteSessionLifetime())
 	}
-	want := otp.Policy{TTL: 5 * time.Minute, MaxAttempts: 5, ResendCooldown: time.Minute, MaxSendsPerHour: 5}
-	if got := doc.OTPPolicy(); got != want {
+	want := otp.Policy{TTL: 5 * time.Minute, MaxAttempts: 5, ResendCooldown: time.Minute, MaxSendsPerHour: 5,
+		MaxSendsPerDay: 10, SubjectSendsPerHour: 10, SubjectSendsPerDay: 20, IPSendsPerHour: 20, StackSendsPerHour: 200,
+		AllowedCountries: []string{}, MaxFailedCodes: 10, FailedCodesWindow: 15 * time.Minute}
+	if got := doc.OTPPolicy(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("policy %+v, want %+v", got, want)
 	}
 	custom := ruletest.Decode[Config](t, sms(`"sender_id":"Brand","origination_number":"+18005550100","otp_ttl_seconds":120`))

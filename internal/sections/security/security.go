@@ -33,6 +33,17 @@ const (
 	DefaultOTPMaxAttempts       = 5
 	DefaultResendCooldown       = 60
 	DefaultMaxSendsPerHour      = 5
+
+	// Send budgets beyond the per-number ones (see README, "SMS defences").
+	DefaultMaxSendsPerDay       = 10  // per destination number
+	DefaultSubjectSendsPerHour  = 10  // per client, admin, or the email / number being confirmed
+	DefaultSubjectSendsPerDay   = 20  // idem
+	DefaultIPSendsPerHour       = 20  // per source IP address
+	DefaultStackSendsPerHour    = 200 // every SMS of the stack: what bounds the worst day's bill
+	DefaultMaxFailedCodes       = 10  // wrong codes per subject and purpose, across challenges...
+	DefaultFailedCodesWindowMin = 15  // ...within this many minutes, then otp_locked
+	DefaultTestSMSPerHour       = 5   // admin test SMS, per admin
+	DefaultTestSMSPerDay        = 20  // idem
 )
 
 // Config is the Security section document. Numbers are pointers so that a
@@ -53,7 +64,28 @@ type SMS struct {
 	OTPTTLSeconds         *int   `json:"otp_ttl_seconds"`
 	OTPMaxAttempts        *int   `json:"otp_max_attempts"`
 	ResendCooldownSeconds *int   `json:"resend_cooldown_seconds"`
-	MaxSendsPerHour       *int   `json:"max_sends_per_hour"`
+	MaxSendsPerHour       *int   `json:"max_sends_per_hour"` // per destination number, in any 60 minutes
+	MaxSendsPerDay        *int   `json:"max_sends_per_day"`  // per destination number, in any 24 hours
+
+	SubjectSendsPerHour *int `json:"subject_sends_per_hour"` // per subject (client, admin, email or number confirmed)
+	SubjectSendsPerDay  *int `json:"subject_sends_per_day"`
+	IPSendsPerHour      *int `json:"ip_sends_per_hour"`    // per source IP address
+	StackSendsPerHour   *int `json:"stack_sends_per_hour"` // every SMS of the stack
+
+	// Numbers worth sending to: ISO 3166-1 alpha-2 codes of the countries
+	// codes may go to (empty: all), and the most one SMS may cost in USD
+	// (sent as AWS.SNS.SMS.MaxPrice; null: the account's default).
+	AllowedCountries []string `json:"allowed_countries"`
+	MaxPriceUSD      *string  `json:"max_price_usd"`
+
+	// Guessing across challenges: at most MaxFailedCodes wrong codes per
+	// subject and purpose within FailedCodesWindowMinutes.
+	MaxFailedCodes           *int `json:"max_failed_codes"`
+	FailedCodesWindowMinutes *int `json:"failed_codes_window_minutes"`
+
+	// The admin test SMS, per admin.
+	TestSMSPerHour *int `json:"test_sms_per_hour"`
+	TestSMSPerDay  *int `json:"test_sms_per_day"`
 }
 
 // Section is the Security section's definition for the shared section API.
@@ -81,6 +113,16 @@ func (c *Config) Normalize() {
 	def(&c.SMS.OTPMaxAttempts, DefaultOTPMaxAttempts)
 	def(&c.SMS.ResendCooldownSeconds, DefaultResendCooldown)
 	def(&c.SMS.MaxSendsPerHour, DefaultMaxSendsPerHour)
+	def(&c.SMS.MaxSendsPerDay, DefaultMaxSendsPerDay)
+	def(&c.SMS.SubjectSendsPerHour, DefaultSubjectSendsPerHour)
+	def(&c.SMS.SubjectSendsPerDay, DefaultSubjectSendsPerDay)
+	def(&c.SMS.IPSendsPerHour, DefaultIPSendsPerHour)
+	def(&c.SMS.StackSendsPerHour, DefaultStackSendsPerHour)
+	def(&c.SMS.MaxFailedCodes, DefaultMaxFailedCodes)
+	def(&c.SMS.FailedCodesWindowMinutes, DefaultFailedCodesWindowMin)
+	def(&c.SMS.TestSMSPerHour, DefaultTestSMSPerHour)
+	def(&c.SMS.TestSMSPerDay, DefaultTestSMSPerDay)
+	c.SMS.normalizeCountries()
 	known, ops := TFAOperations(), []string{}
 	for _, op := range known {
 		if slices.Contains(c.TFAOperations, op) {
@@ -116,6 +158,9 @@ func (c Config) Validate() error {
 	f.Range(*s.OTPMaxAttempts, "sms.otp_max_attempts", 1, 10)
 	f.Range(*s.ResendCooldownSeconds, "sms.resend_cooldown_seconds", 0, 3600)
 	f.Range(*s.MaxSendsPerHour, "sms.max_sends_per_hour", 1, 100)
+	s.validateBudgets(&f)
+	s.validateNumbers(&f)
+	s.validateGuessing(&f)
 	return f.Err()
 }
 
@@ -156,5 +201,30 @@ func (c Config) OTPPolicy() otp.Policy {
 		MaxSendsPerHour: *s.MaxSendsPerHour,
 		SenderID:        s.SenderID,
 		Origination:     s.OriginationNumber,
+
+		MaxSendsPerDay:      *s.MaxSendsPerDay,
+		SubjectSendsPerHour: *s.SubjectSendsPerHour,
+		SubjectSendsPerDay:  *s.SubjectSendsPerDay,
+		IPSendsPerHour:      *s.IPSendsPerHour,
+		StackSendsPerHour:   *s.StackSendsPerHour,
+		AllowedCountries:    s.AllowedCountries,
+		MaxPriceUSD:         deref(s.MaxPriceUSD),
+		MaxFailedCodes:      *s.MaxFailedCodes,
+		FailedCodesWindow:   time.Duration(*s.FailedCodesWindowMinutes) * time.Minute,
 	}
+}
+
+// TestSMSPolicy is the policy of the admin test SMS: the section's, with
+// the per-admin caps as the subject's.
+func (c Config) TestSMSPolicy() otp.Policy {
+	p := c.OTPPolicy()
+	p.SubjectSendsPerHour, p.SubjectSendsPerDay = *c.SMS.TestSMSPerHour, *c.SMS.TestSMSPerDay
+	return p
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

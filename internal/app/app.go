@@ -44,6 +44,9 @@ type Builder func(ctx context.Context, d *Deps) (*httpapi.Router, error)
 // Load reads the environment, sets the default logger and builds the AWS
 // configuration and the DynamoDB client: what a Lambda cold start does.
 func Load(ctx context.Context) (*Deps, error) {
+	// JSON from the first line: a configuration error is logged too, and
+	// must read like every other line in CloudWatch.
+	slog.SetDefault(logging.New(os.Stdout, slog.LevelInfo))
 	cfg, err := config.Load()
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/logging"
 	"clientarea/internal/platform/principal"
 )
@@ -28,14 +29,20 @@ func LambdaHandler(h http.Handler) func(context.Context, events.APIGatewayV2HTTP
 	return httpadapter.NewV2(fromAPIGateway(h)).ProxyWithContext
 }
 
-// fromAPIGateway moves what API Gateway vouches for (the request id and the
-// claims of a JWT its authorizer verified) into the request's context.
+// fromAPIGateway moves what API Gateway vouches for (the request id, the
+// caller's address and the claims of a JWT its authorizer verified) into
+// the request's context. The address is sourceIp, the address of the TCP
+// connection API Gateway accepted, never a forwarded-for header a caller
+// can write.
 func fromAPIGateway(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if rc, ok := core.GetAPIGatewayV2ContextFromContext(ctx); ok {
 			if rc.RequestID != "" {
 				ctx = logging.WithRequestID(ctx, rc.RequestID)
+			}
+			if rc.HTTP.SourceIP != "" {
+				ctx = httpapi.WithSourceIP(ctx, rc.HTTP.SourceIP)
 			}
 			if rc.Authorizer != nil && rc.Authorizer.JWT != nil {
 				ctx = principal.WithClaims(ctx, principal.Claims{Values: rc.Authorizer.JWT.Claims, Scopes: rc.Authorizer.JWT.Scopes})

@@ -21,9 +21,16 @@ type Message struct {
 	To   string // phone number; normalised to E.164 before sending
 	Text string
 	Kind string // what it is about ("otp"), for the outbox and logs
+	// TriggeredBy is whose request sends it (the OTP's subject: a client,
+	// an admin, the email or number being confirmed), for the "sms sent"
+	// log line: an SMS costs money, so each one names who asked for it.
+	TriggeredBy string
 	// From the security section; empty means the account's defaults.
 	SenderID          string // alphanumeric sender id, where the country supports it
 	OriginationNumber string // E.164 number to send from (toll-free, 10DLC...)
+	// MaxPrice is the most this SMS may cost, in USD ("0.50"); SNS does not
+	// send one that would cost more. Empty: no cap but the account's.
+	MaxPrice string
 }
 
 // Sender sends one SMS. Failures are apperr errors: invalid_phone (422) for

@@ -3,36 +3,60 @@
 // one operation. It has no routes; the functions that need codes call it.
 //
 // What is stored. A challenge item (OTP#<id>) holds the purpose, the
-// subject, an HMAC-SHA256 of the code (keyed with the server's OTP key, over
-// the challenge id, purpose, subject and code), the attempts so far, the
-// attempts allowed, whether it was used, and its expiry. The code itself is
-// never stored or logged; the hash is useless without the key, and binding
-// the purpose and subject into it means a login code cannot confirm a phone
-// even if an item were tampered with.
+// subject, the E.164 number the code was sent to, an HMAC-SHA256 of the
+// code (keyed with the server's OTP key, over the challenge id, purpose,
+// subject, number and code), the attempts so far, the attempts allowed,
+// whether it was used, its expiry, and the bound on wrong codes across
+// challenges it was issued under. The code itself is never stored or
+// logged; the hash is useless without the key, and binding the purpose,
+// subject and number into it means a login code cannot confirm a phone,
+// nor a code sent to one number confirm another, even if an item were
+// tampered with. Per subject and purpose, one more item
+// (OTP#subject#<purpose>#<keyed hash of the subject>) holds the open
+// challenge and the recent wrong codes (see subject.go).
 //
-// Issuing. The per-number limits (resend cooldown, sends per hour) are taken
-// first, in one conditional transaction (package ratelimit), so no SMS goes
-// out past them. Then the SMS is sent, and only after SNS accepted it is the
-// challenge written: a failed send leaves no challenge, hence no usable code.
-// A send counts against the limits even when it fails, because a failed
-// Publish may still have been delivered and because retry storms are what
-// SMS pumping looks like.
+// Issuing. The number must be worth a code (numbers.go: a mobile number of
+// an allowed country; premium-rate, international-network, fixed-line...
+// numbers are refused), then the send limits are taken in one conditional
+// transaction (package ratelimit), so no SMS goes out past them. Then the
+// SMS is sent (with the policy's price cap), and only after SNS accepted it
+// is the challenge written, in one transaction with the subject item
+// naming it the open challenge: a failed send leaves no challenge, hence
+// no usable code, and a new code voids the earlier ones. A send counts
+// against the limits even when it fails, because a failed Publish may
+// still have been delivered and because retry storms are what SMS pumping
+// looks like.
 //
-// Verifying without read-then-write. Verify reads the challenge, checks
-// purpose, subject, use, expiry and attempts, and compares the HMAC in
-// constant time. Its write is then one conditional UpdateItem that adds 1 to
-// attempts (atomically, ADD) and, for the right code, also sets used = true,
-// under the condition "used = false AND attempts < max AND expires_at > now
-// AND purpose and subject as expected". Whatever happened between the read
-// and the write, the condition re-checks it in DynamoDB: of eight concurrent
-// verifies of the right code exactly one write succeeds, the others fail
-// their condition, read again, find the challenge used and answer
-// otp_invalid. A wrong attempt can never be "uncounted" by a race, and a
-// right code cannot be accepted after the attempts ran out or the code
-// expired, even if TTL has not deleted the item yet.
+// Verifying without read-then-write. Verify reads the challenge and the
+// caller's subject item, refuses while the subject is locked out
+// (otp_locked: MaxFailedCodes wrong codes within FailedCodesWindow, on any
+// challenges), checks use, voiding, expiry and attempts, and compares the
+// HMAC in constant time. Its write is one transaction: the challenge's
+// update adds 1 to attempts (ADD) and, for the right code, sets used =
+// true, under "used = false AND attempts < max AND expires_at > now AND
+// purpose and subject as expected"; the subject item's update records a
+// wrong code (or, for the right one, only checks) under "the challenge is
+// still the open one AND version = the one read". Whatever happened
+// between the read and the write, the conditions re-check it in DynamoDB,
+// and a verify whose conditions failed reads again and decides again: of
+// eight concurrent verifies of the right code exactly one succeeds, the
+// others find the challenge used; of N concurrent wrong codes exactly as
+// many are counted as the lock admits, the others find the lock. A wrong
+// attempt can never be "uncounted" by a race, and a right code cannot be
+// accepted after the attempts ran out, the code expired (even if TTL has
+// not deleted the item yet), a newer code voided it, or the subject got
+// locked out.
+//
+// Verify returns the number the code was sent to; VerifyNumber accepts a
+// code only for the number it must have gone to, so confirming a phone
+// confirms that number and no other. A challenge of another subject or
+// purpose answers exactly like a wrong code of the caller's own (status,
+// code, attempts left), counted against the caller, so nobody learns
+// whether it exists.
 package otp
 
 import (
+	"fmt"
 	"time"
 
 	"clientarea/internal/messaging"
@@ -83,6 +107,16 @@ type Policy struct {
 	// subject and purpose in FailedCodesWindow, then otp_locked.
 	MaxFailedCodes    int
 	FailedCodesWindow time.Duration
+}
+
+// usable refuses a policy no code can be issued under: the section's rules
+// never produce one, so it is a caller's bug.
+func (p Policy) usable() error {
+	if p.TTL <= 0 || p.MaxAttempts < 1 || p.MaxFailedCodes < 1 || p.FailedCodesWindow < time.Second {
+		return fmt.Errorf("unusable policy: ttl %v, max attempts %d, max failed codes %d in %v",
+			p.TTL, p.MaxAttempts, p.MaxFailedCodes, p.FailedCodesWindow)
+	}
+	return nil
 }
 
 // Request asks for a code.

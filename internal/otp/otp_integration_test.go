@@ -20,7 +20,8 @@ import (
 
 const number = "+4915112345678"
 
-var policy = otp.Policy{TTL: 5 * time.Minute, MaxAttempts: 3, ResendCooldown: time.Minute, MaxSendsPerHour: 5}
+var policy = otp.Policy{TTL: 5 * time.Minute, MaxAttempts: 3, ResendCooldown: time.Minute, MaxSendsPerHour: 5,
+	MaxFailedCodes: 10, FailedCodesWindow: 15 * time.Minute}
 
 type harness struct {
 	env    *apptest.Env
@@ -53,6 +54,12 @@ func (h harness) issue(t *testing.T, pol otp.Policy, purpose otp.Purpose, subjec
 		t.Fatalf("issue: %v", err)
 	}
 	return ch, h.lastCode(t)
+}
+
+// verify is Verify when the number does not matter.
+func (h harness) verify(id string, purpose otp.Purpose, subject, code string) error {
+	_, err := h.engine.Verify(ctx, id, purpose, subject, code)
+	return err
 }
 
 var codeInText = regexp.MustCompile(`\b([0-9]{6})\b`)
@@ -99,22 +106,24 @@ func TestRightCodeVerifiesOnce(t *testing.T) {
 	if sent.To != number || sent.Channel != "sms" || !strings.Contains(sent.Message, "expires in 5 min") {
 		t.Fatalf("sms %+v", sent)
 	}
-	if err := h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
-		t.Fatalf("right code: %v", err)
+	if to, err := h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil || to != number {
+		t.Fatalf("right code: %q, %v; want the number it was sent to", to, err)
 	}
-	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.BadRequest, "otp_invalid")
+	expectCode(t, h.verify(ch.ID, otp.Login, "c-1", code), apperr.BadRequest, "otp_invalid")
 }
 
 func TestExpiredCodesAreRejectedWhileStillInTheTable(t *testing.T) {
 	h := setup(t)
 	ch, code := h.issue(t, policy, otp.Login, "c-1", number)
 	h.env.Clock.Advance(5 * time.Minute) // expiry is exclusive: at ExpiresAt the code is dead
-	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.BadRequest, "otp_expired")
+	expectCode(t, h.verify(ch.ID, otp.Login, "c-1", code), apperr.BadRequest, "otp_expired")
 	if n := len(h.env.ItemsOfType("otp")); n != 1 {
 		t.Fatalf("%d challenges in the table, want the expired one still there", n)
 	}
-	// Unknown (or TTL-deleted) challenges read the same.
-	expectCode(t, h.engine.Verify(ctx, "NOSUCHCHALLENGE", otp.Login, "c-1", code), apperr.BadRequest, "otp_expired")
+	// Unknown (or TTL-deleted) challenges read the same, whatever the id looks like.
+	for _, id := range []string{"NOSUCHCHALLENGE", strings.Repeat("A", 32), "subject#login#x", ""} {
+		expectCode(t, h.verify(id, otp.Login, "c-1", code), apperr.BadRequest, "otp_expired")
+	}
 }
 
 // The expiry is stored (for the write condition, and a later TTL for
@@ -129,7 +138,7 @@ func TestCodeWorksUntilItsExpiry(t *testing.T) {
 		t.Fatalf("expires_at %s ttl %s", expires, ttl)
 	}
 	h.env.Clock.Advance(4*time.Minute + 59*time.Second)
-	if err := h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
+	if err := h.verify(ch.ID, otp.Login, "c-1", code); err != nil {
 		t.Fatalf("a second before expiry: %v", err)
 	}
 }
@@ -138,7 +147,7 @@ func TestWrongCodesCountAndExhaustTheChallenge(t *testing.T) {
 	h := setup(t)
 	ch, code := h.issue(t, policy, otp.PhoneConfirmation, "c-1", number)
 	for i := 1; i <= 3; i++ {
-		e := expectCode(t, h.engine.Verify(ctx, ch.ID, otp.PhoneConfirmation, "c-1", wrong(code)), apperr.BadRequest, "otp_invalid")
+		e := expectCode(t, h.verify(ch.ID, otp.PhoneConfirmation, "c-1", wrong(code)), apperr.BadRequest, "otp_invalid")
 		if want := fmt.Sprintf("%d attempts left", 3-i); !strings.Contains(e.Detail, want) {
 			t.Fatalf("attempt %d: detail %q, want %q", i, e.Detail, want)
 		}
@@ -147,9 +156,9 @@ func TestWrongCodesCountAndExhaustTheChallenge(t *testing.T) {
 		t.Fatalf("attempts stored %s, want 3", got)
 	}
 	// Now even the right code fails.
-	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.PhoneConfirmation, "c-1", code), apperr.RateLimited, "otp_attempts_exhausted")
+	expectCode(t, h.verify(ch.ID, otp.PhoneConfirmation, "c-1", code), apperr.RateLimited, "otp_attempts_exhausted")
 	// A malformed code is rejected without counting.
-	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.PhoneConfirmation, "c-1", "12ab"), apperr.BadRequest, "otp_invalid")
+	expectCode(t, h.verify(ch.ID, otp.PhoneConfirmation, "c-1", "12ab"), apperr.BadRequest, "otp_invalid")
 }
 
 func TestConcurrentVerifiesOfTheRightCodeSucceedOnce(t *testing.T) {
@@ -159,7 +168,7 @@ func TestConcurrentVerifiesOfTheRightCodeSucceedOnce(t *testing.T) {
 		ch, code := h.issue(t, policy, otp.Operation("withdraw"), "c-1", number)
 		const n = 8
 		errs := apptest.Concurrently(n, func(int) error {
-			return h.engine.Verify(ctx, ch.ID, otp.Operation("withdraw"), "c-1", code)
+			return h.verify(ch.ID, otp.Operation("withdraw"), "c-1", code)
 		})
 		ok := 0
 		for _, err := range errs {
@@ -178,14 +187,15 @@ func TestConcurrentVerifiesOfTheRightCodeSucceedOnce(t *testing.T) {
 // Concurrent wrong guesses cannot exceed the attempts: each one is counted.
 func TestConcurrentWrongGuessesAreAllCounted(t *testing.T) {
 	h := setup(t)
-	ch, code := h.issue(t, otp.Policy{TTL: time.Minute, MaxAttempts: 10, MaxSendsPerHour: 5}, otp.Login, "c-1", number)
+	pol := otp.Policy{TTL: time.Minute, MaxAttempts: 10, MaxSendsPerHour: 5, MaxFailedCodes: 20, FailedCodesWindow: time.Minute}
+	ch, code := h.issue(t, pol, otp.Login, "c-1", number)
 	apptest.Concurrently(10, func(i int) error {
-		return h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", fmt.Sprintf("%06d", (atoi(code)+1+i)%1_000_000))
+		return h.verify(ch.ID, otp.Login, "c-1", fmt.Sprintf("%06d", (atoi(code)+1+i)%1_000_000))
 	})
 	if got := h.env.ItemsOfType("otp")[0]["attempts"].(*types.AttributeValueMemberN).Value; got != "10" {
 		t.Fatalf("attempts %s after 10 wrong guesses", got)
 	}
-	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code), apperr.RateLimited, "otp_attempts_exhausted")
+	expectCode(t, h.verify(ch.ID, otp.Login, "c-1", code), apperr.RateLimited, "otp_attempts_exhausted")
 }
 
 func TestCodesAreBoundToPurposeAndSubject(t *testing.T) {
@@ -197,16 +207,16 @@ func TestCodesAreBoundToPurposeAndSubject(t *testing.T) {
 	}{
 		{otp.PhoneConfirmation, "c-1"}, {otp.Operation("withdraw"), "c-1"}, {otp.PasswordReset, "c-1"}, {otp.Login, "c-2"},
 	} {
-		expectCode(t, h.engine.Verify(ctx, ch.ID, c.purpose, c.subject, code), apperr.BadRequest, "otp_invalid")
+		expectCode(t, h.verify(ch.ID, c.purpose, c.subject, code), apperr.BadRequest, "otp_invalid")
 	}
-	if err := h.engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
+	if err := h.verify(ch.ID, otp.Login, "c-1", code); err != nil {
 		t.Fatalf("the right purpose and subject: %v", err)
 	}
 
 	h.env.Clock.Advance(time.Hour)
 	ch, code = h.issue(t, policy, otp.Operation("withdraw"), "c-1", number)
-	expectCode(t, h.engine.Verify(ctx, ch.ID, otp.Operation("transfer"), "c-1", code), apperr.BadRequest, "otp_invalid")
-	if err := h.engine.Verify(ctx, ch.ID, otp.Operation("withdraw"), "c-1", code); err != nil {
+	expectCode(t, h.verify(ch.ID, otp.Operation("transfer"), "c-1", code), apperr.BadRequest, "otp_invalid")
+	if err := h.verify(ch.ID, otp.Operation("withdraw"), "c-1", code); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -219,7 +229,7 @@ func TestResendCooldownPerNumber(t *testing.T) {
 		t.Fatalf("Retry-After %v, want 1m", e.RetryAfter)
 	}
 	h.env.Clock.Advance(40 * time.Second)
-	_, err = h.engine.Issue(ctx, policy, otp.Request{Purpose: otp.PhoneConfirmation, Subject: "c-9", Phone: number})
+	_, err = h.engine.Issue(ctx, policy, otp.Request{Purpose: otp.Login, Subject: "c-9", Phone: number})
 	if e := expectCode(t, err, apperr.RateLimited, "rate_limited"); e.RetryAfter != 20*time.Second {
 		t.Fatalf("Retry-After %v, want 20s (the limit is the number's, whoever asks)", e.RetryAfter)
 	}
@@ -236,19 +246,19 @@ func TestHourlyCapPerNumber(t *testing.T) {
 	pol := policy
 	pol.ResendCooldown = 0
 	pol.MaxSendsPerHour = 3
-	h.env.Clock.Set(apptest.Start.Add(10 * time.Minute)) // the window is 09:00-10:00
+	h.env.Clock.Set(apptest.Start.Add(10 * time.Minute))
 	for range 3 {
 		h.issue(t, pol, otp.Login, "c-1", number)
 		h.env.Clock.Advance(time.Minute)
 	}
 	_, err := h.engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
-	if e := expectCode(t, err, apperr.RateLimited, "rate_limited"); e.RetryAfter != 47*time.Minute {
-		t.Fatalf("Retry-After %v, want 47m (until 10:00)", e.RetryAfter)
+	if e := expectCode(t, err, apperr.RateLimited, "rate_limited"); e.RetryAfter != 57*time.Minute {
+		t.Fatalf("Retry-After %v, want 57m (until the first is an hour old, 10:10)", e.RetryAfter)
 	}
 	if n := len(h.env.Deps.Outbox.List()); n != 3 {
 		t.Fatalf("%d SMS sent, want 3", n)
 	}
-	h.env.Clock.Set(apptest.Start.Add(time.Hour))
+	h.env.Clock.Set(apptest.Start.Add(70 * time.Minute))
 	h.issue(t, pol, otp.Login, "c-1", number)
 }
 
@@ -287,7 +297,7 @@ func TestSNSFailureLeavesNoUsableCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := codeInText.FindStringSubmatch(srv.Requests()[1].Message)[1]
-	if err := engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
+	if _, err := engine.Verify(ctx, ch.ID, otp.Login, "c-1", code); err != nil {
 		t.Fatalf("code sent through SNS: %v", err)
 	}
 }
@@ -336,7 +346,9 @@ func TestNoKeyNoCodes(t *testing.T) {
 
 func TestAnUnusablePolicyIsRefusedBeforeSending(t *testing.T) {
 	h := setup(t)
-	for _, pol := range []otp.Policy{{MaxAttempts: 3}, {TTL: time.Minute}} {
+	noFailedCodes, noWindow := policy, policy
+	noFailedCodes.MaxFailedCodes, noWindow.FailedCodesWindow = 0, 0
+	for _, pol := range []otp.Policy{{MaxAttempts: 3}, {TTL: time.Minute}, noFailedCodes, noWindow} {
 		_, err := h.engine.Issue(ctx, pol, otp.Request{Purpose: otp.Login, Subject: "c-1", Phone: number})
 		if apperr.KindOf(err) != apperr.Internal {
 			t.Fatalf("policy %+v: %v", pol, err)

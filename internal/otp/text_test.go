@@ -29,11 +29,11 @@ func TestCodesAreSixDigitsAndIDsLong(t *testing.T) {
 	seen := map[string]bool{}
 	for range 200 {
 		c := newCode()
-		if !sixDigits.MatchString(c) {
+		if !sixDigits(c) {
 			t.Fatalf("code %q", c)
 		}
 		seen[c] = true
-		if id := newID(); len(id) != 32 { // 160 bits in base32
+		if id := newID(); len(id) != 32 || !validID(id) { // 160 bits in base32
 			t.Fatalf("id %q has %d characters", id, len(id))
 		}
 	}

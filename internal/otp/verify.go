@@ -4,79 +4,170 @@ import (
 	"context"
 	"crypto/hmac"
 	"fmt"
-	"regexp"
+	"math/rand/v2"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"clientarea/internal/messaging/phone"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/dynamo"
 )
 
 // Verify checks code against challenge id, for purpose and subject, and
-// consumes the challenge when it is right. Errors: otp_invalid (400: wrong
-// code, wrong purpose or subject, already used), otp_expired (400: expired
-// or unknown), otp_attempts_exhausted (429).
-func (e *Engine) Verify(ctx context.Context, id string, purpose Purpose, subject, code string) error {
-	if err := CheckKey(e.key); err != nil {
-		return apperr.Internalf("otp verify", err)
-	}
-	if !sixDigits.MatchString(code) {
-		return apperr.New(apperr.BadRequest, "otp_invalid", "the code is six digits")
-	}
-	// At most two rounds: a failed condition means the challenge reached a
-	// state that never reverts (used, exhausted or expired), which the
-	// second read then reports.
-	for range 2 {
-		now := e.clock.Now()
-		it, err := e.get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := it.check(purpose, subject, now); err != nil {
-			return err
-		}
-		right := hmac.Equal([]byte(it.Hash), []byte(e.hash(id, purpose, subject, code)))
-		attempts, err := e.record(ctx, it, right, now)
-		if dynamo.IsConditionFailed(err) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if !right {
-			return apperr.Newf(apperr.BadRequest, "otp_invalid", "wrong code; %d attempts left", max(it.MaxAttempts-attempts, 0))
-		}
-		return nil
-	}
-	return apperr.New(apperr.BadRequest, "otp_invalid", "the code could not be verified; request a new one")
+// consumes the challenge when it is right. It returns the E.164 number the
+// code was sent to: the number the code proves. Errors: otp_invalid (400:
+// wrong code, a challenge of another purpose or subject, already used),
+// otp_expired (400: expired, voided by a newer code, or unknown),
+// otp_attempts_exhausted (429), otp_locked (429, with RetryAfter: too many
+// wrong codes for this subject and purpose, whatever the challenge).
+func (e *Engine) Verify(ctx context.Context, id string, purpose Purpose, subject, code string) (string, error) {
+	return e.verify(ctx, guess{id: id, purpose: purpose, subject: subject, code: code})
 }
 
-var sixDigits = regexp.MustCompile(`^[0-9]{6}$`)
+// VerifyNumber is Verify for a flow that confirms one number: the code is
+// right only if it was sent to number. A code sent to any other number is
+// a wrong code, counted as one, so confirming a number needs a code that
+// went to it.
+func (e *Engine) VerifyNumber(ctx context.Context, id string, purpose Purpose, subject, number, code string) error {
+	to, err := phone.Normalize(number, "")
+	if err != nil {
+		return err
+	}
+	_, err = e.verify(ctx, guess{id: id, purpose: purpose, subject: subject, code: code, number: to})
+	return err
+}
 
-// check answers why it cannot be verified now, if it cannot. A code for
-// another purpose or subject is simply invalid: nothing tells the caller
-// that the challenge exists.
-func (it item) check(purpose Purpose, subject string, now time.Time) error {
+// guess is one verify request.
+type guess struct {
+	id      string
+	purpose Purpose
+	subject string
+	code    string
+	number  string // the number the code must have gone to; empty: any
+}
+
+func (e *Engine) verify(ctx context.Context, g guess) (string, error) {
+	if err := CheckKey(e.key); err != nil {
+		return "", apperr.Internalf("otp verify", err)
+	}
+	if !sixDigits(g.code) {
+		return "", apperr.New(apperr.BadRequest, "otp_invalid", "the code is six digits")
+	}
+	// Each write is conditional on the state it was decided on. When the
+	// condition fails, someone else changed that state (counted a wrong
+	// code, used or voided the challenge): read again and decide again.
+	// Each such round means another verify of this subject or challenge got
+	// through, which the lock and the attempts bound.
+	for round := 0; ; round++ {
+		number, rounds, err := e.try(ctx, g)
+		if !retryable(err) {
+			return number, err
+		}
+		if round >= rounds {
+			return "", apperr.New(apperr.BadRequest, "otp_invalid", "the code could not be verified; request a new one")
+		}
+		if err := backOff(ctx, round); err != nil {
+			return "", err
+		}
+	}
+}
+
+// try reads the challenge and the caller's subject state, decides, and
+// writes the decision under conditions. It also returns how many rounds
+// concurrent verifies can force on this challenge.
+func (e *Engine) try(ctx context.Context, g guess) (string, int, error) {
+	now := e.clock.Now()
+	ch, err := e.get(ctx, g.id)
+	if err != nil {
+		return "", 0, err
+	}
+	rounds := ch.MaxFailed + ch.MaxAttempts + 2
+	st, err := e.loadSubject(ctx, g.purpose, g.subject)
+	if err != nil {
+		return "", rounds, err
+	}
+	if wait := st.lockedFor(now, ch.MaxFailed, ch.FailWindow); wait > 0 {
+		return "", rounds, locked(wait)
+	}
+	if ch.Purpose != string(g.purpose) || ch.Subject != g.subject {
+		return "", rounds, e.foreign(ctx, ch, st, now)
+	}
+	number, err := e.own(ctx, g, ch, st, now)
+	return number, rounds, err
+}
+
+// own verifies a code against the caller's own challenge. The challenge's
+// write adds the attempt under "used = false AND attempts < max AND
+// expires_at > now AND purpose and subject as expected"; the subject's
+// write checks the challenge is still open and no wrong code was counted
+// since the read. Both or neither happen.
+func (e *Engine) own(ctx context.Context, g guess, ch item, st subjectState, now time.Time) (string, error) {
+	if err := ch.check(st, now); err != nil {
+		return "", err
+	}
+	to := g.number
+	if to == "" {
+		to = ch.Phone
+	}
+	right := hmac.Equal([]byte(ch.Hash), []byte(e.hash(ch.ID, g.purpose, g.subject, to, g.code)))
+	subject := e.successUpdate(st, ch)
+	if !right {
+		subject = e.failureUpdate(st, ch, true, now)
+	}
+	err := e.table.TransactWrite(ctx, []types.TransactWriteItem{
+		{Update: e.attemptUpdate(ch, right, now)}, {Update: subject},
+	})
+	if err != nil {
+		return "", writeError(err)
+	}
+	if !right {
+		// The write's conditions held, so nobody counted an attempt since
+		// the read: this one is the (ch.Attempts+1)th.
+		return "", wrongCode(ch.MaxAttempts - ch.Attempts - 1)
+	}
+	return ch.Phone, nil
+}
+
+// foreign answers a challenge of another purpose or subject exactly as a
+// wrong code of the caller's own would be answered, so that nobody learns
+// that it exists: the wrong code counts against the caller (not against
+// the challenge, whose owner it does not concern), and its attempts are
+// the caller's wrong codes against it. Only expiry is told, as for any
+// challenge, known or not.
+func (e *Engine) foreign(ctx context.Context, ch item, st subjectState, now time.Time) error {
+	if !now.Before(ch.ExpiresAt) {
+		return expiredOrUnknown()
+	}
+	tried := st.attemptsOn(ch.ID)
+	if tried >= ch.MaxAttempts {
+		return exhausted()
+	}
+	err := e.table.TransactWrite(ctx, []types.TransactWriteItem{{Update: e.failureUpdate(st, ch, false, now)}})
+	if err != nil {
+		return writeError(err)
+	}
+	return wrongCode(ch.MaxAttempts - tried - 1)
+}
+
+// check answers why the caller's own challenge cannot be verified now, if
+// it cannot. A challenge a newer one voided answers like an expired one.
+func (it item) check(st subjectState, now time.Time) error {
 	switch {
-	case it.Purpose != string(purpose) || it.Subject != subject:
-		return apperr.New(apperr.BadRequest, "otp_invalid", "wrong code")
 	case it.Used:
 		return apperr.New(apperr.BadRequest, "otp_invalid", "this code was already used; request a new one")
-	case !now.Before(it.ExpiresAt):
-		return apperr.New(apperr.BadRequest, "otp_expired", "the code expired; request a new one")
+	case st.Open != it.ID || !now.Before(it.ExpiresAt):
+		return expiredOrUnknown()
 	case it.Attempts >= it.MaxAttempts:
-		return apperr.New(apperr.RateLimited, "otp_attempts_exhausted", "too many wrong codes; request a new one")
+		return exhausted()
 	}
 	return nil
 }
 
-// record counts the attempt and, when right, consumes the challenge, all
-// under a condition that re-checks the state check saw. It returns the
-// attempts made so far.
-func (e *Engine) record(ctx context.Context, it item, right bool, now time.Time) (int, error) {
+// attemptUpdate counts the attempt and, when right, consumes the
+// challenge, under a condition that re-checks the state check saw.
+func (e *Engine) attemptUpdate(it item, right bool, now time.Time) *types.Update {
 	update := "ADD attempts :one"
 	values := map[string]types.AttributeValue{
 		":one": dynamo.N(1), ":false": &types.AttributeValueMemberBOOL{Value: false},
@@ -87,24 +178,63 @@ func (e *Engine) record(ctx context.Context, it item, right bool, now time.Time)
 		update += " SET used = :true, used_at = :now"
 		values[":true"] = &types.AttributeValueMemberBOOL{Value: true}
 	}
-	out, err := e.table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	return &types.Update{
 		TableName: aws.String(e.table.Name), Key: dynamo.OTPKey(it.ID).KeyAttrs(),
 		UpdateExpression:          aws.String(update),
 		ConditionExpression:       aws.String("used = :false AND attempts < :max AND expires_at > :now AND purpose = :p AND subject = :s"),
 		ExpressionAttributeValues: values,
-		ReturnValues:              types.ReturnValueUpdatedNew,
-	})
-	if err != nil {
-		if dynamo.IsConditionFailed(err) {
-			return 0, err
+	}
+}
+
+// retryable reports whether a write failed only because the state it was
+// decided on changed, or another transaction held its items.
+func retryable(err error) bool {
+	return err != nil && (dynamo.IsConditionFailed(err) || dynamo.IsTransactionConflict(err))
+}
+
+// writeError keeps the failures retryable recognises as they are.
+func writeError(err error) error {
+	if retryable(err) {
+		return err
+	}
+	return fmt.Errorf("record otp attempt: %w", err)
+}
+
+// backOff waits a little, at random, before round+1: the verifies that
+// lost a race then do not all collide again.
+func backOff(ctx context.Context, round int) error {
+	wait := rand.N(time.Duration(min(round+1, 10)) * 2 * time.Millisecond)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(wait):
+		return nil
+	}
+}
+
+func sixDigits(code string) bool {
+	if len(code) != 6 {
+		return false
+	}
+	for _, r := range code {
+		if r < '0' || r > '9' {
+			return false
 		}
-		return 0, fmt.Errorf("record otp attempt: %w", err)
 	}
-	var n struct {
-		Attempts int `dynamodbav:"attempts"`
-	}
-	if err := dynamo.UnmarshalItem(out.Attributes, &n); err != nil {
-		return 0, apperr.Internalf("decode otp attempts", err)
-	}
-	return n.Attempts, nil
+	return true
+}
+
+func wrongCode(left int) error {
+	return apperr.Newf(apperr.BadRequest, "otp_invalid", "wrong code; %d attempts left", max(left, 0))
+}
+
+func exhausted() error {
+	return apperr.New(apperr.RateLimited, "otp_attempts_exhausted", "too many wrong codes; request a new one")
+}
+
+// locked is the answer while the subject may not try another code.
+func locked(wait time.Duration) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	return &apperr.Error{Kind: apperr.RateLimited, Code: "otp_locked", RetryAfter: wait,
+		Detail: fmt.Sprintf("too many wrong codes; try again in %d seconds", secs)}
 }

@@ -1,9 +1,17 @@
 // Command devserver is `make run`: DynamoDB Local plus every function's
-// handler on one local HTTP server (default :3000), on exactly the routes
-// template.yaml gives each function, like `sam local start-api` without a
-// container per request. SMS and email go to GET /_dev/outbox.
+// handler on one local HTTP server (default 127.0.0.1:3000), on exactly the
+// routes template.yaml gives each function, like `sam local start-api`
+// without a container per request. SMS and email go to GET /_dev/outbox.
 //
-// Environment: PORT (3000), DYNAMODB_PORT (8000), DYNAMODB_ENDPOINT (use a
+// The server is for the developer's own machine: it takes a well-known
+// admin token and shows every code it "sends" to whoever asks. So it
+// listens on the loopback address only, answers only requests addressed
+// to a loopback name (a web page whose name an attacker re-points to
+// 127.0.0.1 cannot read it), and lets only pages served from this machine
+// call it from a browser.
+//
+// Environment: HOST (127.0.0.1; 0.0.0.0 to listen on every interface, as in
+// a container), PORT (3000), DYNAMODB_PORT (8000), DYNAMODB_ENDPOINT (use a
 // DynamoDB that is already running instead), CLIENTAREA_DEV_ADMIN_TOKEN
 // (dev-admin), TABLE_NAME (clientarea-local), AWS_LAMBDA_LOG_LEVEL.
 package main
@@ -12,16 +20,20 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"clientarea/internal/app/registry"
 	"clientarea/internal/devtools/devenv"
 	"clientarea/internal/messaging"
+	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/logging"
 )
@@ -52,12 +64,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	addr := ":" + strconv.Itoa(envInt("PORT", 3000))
-	srv := &http.Server{Addr: addr, Handler: withCORS(mux), ReadHeaderTimeout: 10 * time.Second}
+	host := listenHost()
+	addr := net.JoinHostPort(host, strconv.Itoa(envInt("PORT", 3000)))
+	srv := &http.Server{Addr: addr, Handler: handler(mux, host), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	fmt.Printf("\nClient Area dev server on http://localhost%s\n", addr)
-	fmt.Printf("Admin token: %s   (curl -H 'Authorization: Bearer %s' http://localhost%s/admin/config/general)\n",
+	fmt.Printf("\nClient Area dev server on http://%s\n", addr)
+	if !loopback(host) {
+		fmt.Printf("Listening on %s: anyone who can reach this address gets the admin token's rights and the codes in the outbox.\n", host)
+	}
+	fmt.Printf("Admin token: %s   (curl -H 'Authorization: Bearer %s' http://%s/admin/config/general)\n",
 		env.Deps.Config.DevAdminToken, env.Deps.Config.DevAdminToken, addr)
 	fmt.Println("Outbox: GET /_dev/outbox. Ctrl-C stops the server and DynamoDB Local.")
 
@@ -101,24 +117,94 @@ func devRoutes(box *messaging.Outbox) *httpapi.Router {
 	return rt
 }
 
-// withCORS answers browsers the way the HTTP API's CORS configuration does,
-// so a front end on another local port can call the dev server.
-func withCORS(next http.Handler) http.Handler {
+// listenHost is the address to listen on: HOST, else the loopback address.
+func listenHost() string {
+	if h := strings.TrimSpace(os.Getenv("HOST")); h != "" {
+		return h
+	}
+	return "127.0.0.1"
+}
+
+// loopback reports whether host (an address or a name, as HOST or a Host
+// header gives it, without port) is this machine's loopback.
+func loopback(host string) bool {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// handler is the server's handler for the routes in mux: CORS for local
+// pages, and, when it listens on the loopback address, only requests
+// addressed to a loopback name.
+func handler(mux http.Handler, host string) http.Handler {
+	h := withCORS(mux)
+	if loopback(host) {
+		h = loopbackHostOnly(h)
+	}
+	return h
+}
+
+// loopbackHostOnly refuses a request whose Host is not a loopback name.
+// A browser sends the name of the page's site: a site whose DNS name an
+// attacker points at 127.0.0.1 (DNS rebinding) is then the same origin as
+// the dev server for the browser, but not for this check.
+func loopbackHostOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if origin := r.Header.Get("Origin"); origin != "" {
-			h := w.Header()
-			h.Set("Access-Control-Allow-Origin", origin)
-			h.Set("Access-Control-Expose-Headers", "etag, retry-after, x-request-id")
-			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-				h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
-				h.Set("Access-Control-Allow-Headers", "authorization, content-type, if-match, x-request-id")
-				h.Set("Access-Control-Max-Age", "600")
-				w.WriteHeader(http.StatusNoContent)
-				return
-			}
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		if !loopback(host) {
+			refuse(w, r, "the dev server answers only requests to localhost or 127.0.0.1, not "+strconv.Quote(r.Host))
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// localOrigin matches the origins of pages served from this machine:
+// http or https, localhost, 127.0.0.1 or [::1], any port.
+var localOrigin = regexp.MustCompile(`^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$`)
+
+// withCORS answers browsers the way the HTTP API's CORS configuration
+// does for its allowed origins, with the pages of this machine as the
+// allowed origins: a front end on another local port can call the dev
+// server. A request from any other origin is refused before it reaches a
+// route (API Gateway would only leave out the CORS headers; refusing it
+// outright also keeps its side effects, such as a test SMS, from happening).
+func withCORS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			next.ServeHTTP(w, r) // not a cross-origin browser request: curl, a test
+			return
+		}
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		if !localOrigin.MatchString(origin) {
+			refuse(w, r, "origin "+strconv.Quote(origin)+" may not call the dev server; only pages on localhost or 127.0.0.1 may")
+			return
+		}
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Expose-Headers", "etag, retry-after, x-request-id")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "authorization, content-type, if-match, x-request-id")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refuse answers 403 forbidden as the routes' problem+json.
+func refuse(w http.ResponseWriter, r *http.Request, detail string) {
+	r = httpapi.WithRequestID(w, r)
+	httpapi.WriteError(r.Context(), w, apperr.New(apperr.Forbidden, "forbidden", detail))
 }
 
 func envInt(key string, def int) int {

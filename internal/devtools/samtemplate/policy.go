@@ -48,6 +48,12 @@ type Statement struct {
 	Effect    string // Allow or Deny
 	Actions   []string
 	Resources []string
+	// NotResources, when the statement has NotResource instead of
+	// Resource, are the resources it does not apply to: it applies to
+	// every other one, "*" (a call that names no ARN) included. It is how
+	// a statement allows SMS and no topic: IAM authorizes an SMS against
+	// the phone number, no ARN (calls record it as "*").
+	NotResources []string
 	// LeadingKeys are the dynamodb:LeadingKeys the statement is limited to
 	// (none: any partition); Like says they are StringLike patterns.
 	LeadingKeys []string
@@ -57,11 +63,12 @@ type Statement struct {
 type rawPolicies struct {
 	Policies []struct {
 		Statement []struct {
-			Sid       string                           `yaml:"Sid"`
-			Effect    string                           `yaml:"Effect"`
-			Action    stringList                       `yaml:"Action"`
-			Resource  yaml.Node                        `yaml:"Resource"`
-			Condition map[string]map[string]stringList `yaml:"Condition"`
+			Sid         string                           `yaml:"Sid"`
+			Effect      string                           `yaml:"Effect"`
+			Action      stringList                       `yaml:"Action"`
+			Resource    yaml.Node                        `yaml:"Resource"`
+			NotResource yaml.Node                        `yaml:"NotResource"`
+			Condition   map[string]map[string]stringList `yaml:"Condition"`
 		} `yaml:"Statement"`
 	} `yaml:"Policies"`
 }
@@ -98,8 +105,20 @@ func parsePolicies(id string, props *yaml.Node, stack stack) ([]Statement, error
 				return nil, fmt.Errorf("function %s statement %q: Effect %q", id, st.Sid, st.Effect)
 			}
 			var err error
-			if s.Resources, err = stack.resolveList(&st.Resource); err != nil {
-				return nil, fmt.Errorf("function %s statement %q resource: %w", id, st.Sid, err)
+			switch hasResource, hasNot := st.Resource.Kind != 0, st.NotResource.Kind != 0; {
+			case hasResource == hasNot:
+				return nil, fmt.Errorf("function %s statement %q: exactly one of Resource and NotResource is needed", id, st.Sid)
+			case hasResource:
+				if s.Resources, err = stack.resolveList(&st.Resource); err != nil {
+					return nil, fmt.Errorf("function %s statement %q resource: %w", id, st.Sid, err)
+				}
+			default:
+				if s.NotResources, err = stack.resolveList(&st.NotResource); err != nil {
+					return nil, fmt.Errorf("function %s statement %q NotResource: %w", id, st.Sid, err)
+				}
+				if slices.Contains(s.NotResources, "*") {
+					return nil, fmt.Errorf("function %s statement %q: NotResource \"*\" applies to nothing", id, st.Sid)
+				}
 			}
 			for op, keys := range st.Condition {
 				lk, ok := keys["dynamodb:LeadingKeys"]
@@ -115,8 +134,8 @@ func parsePolicies(id string, props *yaml.Node, stack stack) ([]Statement, error
 }
 
 // checkPolicyForms refuses what the check does not understand: a form it
-// skipped (a NotAction, a SAM policy template) would make it report too
-// much or too little, so it is an error instead.
+// skipped (a NotAction, a NotPrincipal, a SAM policy template) would make it
+// report too much or too little, so it is an error instead.
 func checkPolicyForms(props *yaml.Node) error {
 	var raw struct {
 		Policies []map[string]yaml.Node `yaml:"Policies"`
@@ -124,7 +143,7 @@ func checkPolicyForms(props *yaml.Node) error {
 	if err := props.Decode(&raw); err != nil {
 		return fmt.Errorf("only inline policy documents (Statement: [...]) are understood by the IAM check: %w", err)
 	}
-	known := map[string]bool{"Sid": true, "Effect": true, "Action": true, "Resource": true, "Condition": true}
+	known := map[string]bool{"Sid": true, "Effect": true, "Action": true, "Resource": true, "NotResource": true, "Condition": true}
 	for _, p := range raw.Policies {
 		for key, value := range p {
 			if key == "Version" {
@@ -295,6 +314,9 @@ func like(pattern, s string) bool {
 func (s Statement) matches(c Call) bool {
 	action := func(a string) bool { return like(strings.ToLower(a), strings.ToLower(c.Action)) }
 	resource := func(r string) bool { return like(r, c.Resource) }
+	if s.NotResources != nil {
+		return slices.ContainsFunc(s.Actions, action) && !slices.ContainsFunc(s.NotResources, resource) && s.keyMatches(c.LeadingKey)
+	}
 	return slices.ContainsFunc(s.Actions, action) && slices.ContainsFunc(s.Resources, resource) && s.keyMatches(c.LeadingKey)
 }
 
@@ -327,7 +349,8 @@ func (f Function) Allows(c Call) bool {
 
 // Grant is the smallest part of a function's permissions the unused check
 // tells apart: one action on one resource, for one leading key when the
-// statement limits them.
+// statement limits them. A NotResource statement's action is one grant on
+// everything but its NotResources (Resource reads "* except ...").
 type Grant struct {
 	Sid                          string
 	Action, Resource, LeadingKey string
@@ -356,11 +379,18 @@ func (f Function) Grants() []Grant {
 		if len(keys) == 0 {
 			keys = []string{""}
 		}
+		resources := s.Resources
+		if s.NotResources != nil {
+			resources = []string{"* except " + strings.Join(s.NotResources, ", ")}
+		}
 		for _, a := range s.Actions {
-			for _, r := range s.Resources {
+			for i, r := range resources {
 				for _, k := range keys {
 					one := s
-					one.Actions, one.Resources, one.LeadingKeys = []string{a}, []string{r}, nil
+					one.Actions, one.LeadingKeys = []string{a}, nil
+					if s.NotResources == nil {
+						one.Resources = []string{s.Resources[i]}
+					}
 					if k != "" {
 						one.LeadingKeys = []string{k}
 					}

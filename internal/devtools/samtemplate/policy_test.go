@@ -137,6 +137,82 @@ func TestResourceReferences(t *testing.T) {
 	}
 }
 
+// NotResource applies a statement to every resource but those it names,
+// "*" (an SMS names no ARN) included: so one statement allows SMS and no
+// topic, and a second one allows the one topic a function notifies.
+func TestNotResource(t *testing.T) {
+	fn := mustLoad(t, `
+        - Statement:
+            - Sid: SendSms
+              Effect: Allow
+              Action: sns:Publish
+              NotResource: !Sub "arn:${AWS::Partition}:sns:*:*:*"
+            - Sid: Notify
+              Effect: Allow
+              Action: sns:Publish
+              Resource: !Ref Topic
+`)
+	cases := []struct {
+		resource string
+		want     bool
+	}{
+		{"*", true},   // an SMS to a phone number
+		{topic, true}, // the topic of the Notify statement
+		{"arn:aws:sns:us-east-1:123456789012:Other", false},
+		{"arn:aws:sns:eu-west-1:999999999999:Topic", false},
+		{"arn:aws:sns:us-east-1:123456789012:endpoint/GCM/app/1234", false}, // a mobile push endpoint (TargetArn)
+	}
+	for _, c := range cases {
+		if got := fn.Allows(Call{Action: "sns:Publish", Resource: c.resource}); got != c.want {
+			t.Errorf("sns:Publish on %s: %v, want %v", c.resource, got, c.want)
+		}
+	}
+	if fn.Allows(Call{Action: "sns:Subscribe", Resource: "*"}) {
+		t.Error("NotResource widened the statement's actions")
+	}
+
+	var got []string
+	for _, g := range fn.Grants() {
+		got = append(got, g.String())
+	}
+	want := []string{
+		"sns:Publish on * except arn:aws:sns:*:*:* (statement SendSms)",
+		"sns:Publish on " + topic + " (statement Notify)",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("grants %q\nwant %q", got, want)
+	}
+	// Publishing to the topic uses the Notify grant only: SendSms stays unused.
+	unused := fn.Unused([]Call{{Action: "sns:Publish", Resource: topic}})
+	if len(unused) != 1 || unused[0].Sid != "SendSms" {
+		t.Fatalf("unused %v", unused)
+	}
+	if unused := fn.Unused([]Call{{Action: "sns:Publish", Resource: "*"}, {Action: "sns:Publish", Resource: topic}}); len(unused) != 0 {
+		t.Fatalf("unused %v", unused)
+	}
+}
+
+// A Deny with NotResource denies everything but what it names.
+func TestDenyNotResource(t *testing.T) {
+	fn := mustLoad(t, `
+        - Statement:
+            - Effect: Allow
+              Action: sns:Publish
+              Resource: "*"
+            - Effect: Deny
+              Action: sns:Publish
+              NotResource: [!Ref Topic]
+`)
+	if !fn.Allows(Call{Action: "sns:Publish", Resource: topic}) {
+		t.Error("the topic NotResource names is denied")
+	}
+	for _, r := range []string{"*", "arn:aws:sns:us-east-1:123456789012:Other"} {
+		if fn.Allows(Call{Action: "sns:Publish", Resource: r}) {
+			t.Errorf("sns:Publish on %s allowed", r)
+		}
+	}
+}
+
 // Each grant no call used is reported: an action, a leading key.
 func TestUnusedGrants(t *testing.T) {
 	fn := mustLoad(t, `
@@ -195,6 +271,31 @@ func TestUnsupportedPoliciesAreErrors(t *testing.T) {
             - Effect: Allow
               Action: dynamodb:GetItem
               Resource: !GetAtt Nothing.Arn
+`,
+		"Resource and NotResource": `
+        - Statement:
+            - Effect: Allow
+              Action: sns:Publish
+              Resource: !Ref Topic
+              NotResource: "arn:aws:sns:*:*:*"
+`,
+		"neither Resource nor NotResource": `
+        - Statement:
+            - Effect: Allow
+              Action: sns:Publish
+`,
+		"NotResource *": `
+        - Statement:
+            - Effect: Allow
+              Action: sns:Publish
+              NotResource: "*"
+`,
+		"NotPrincipal": `
+        - Statement:
+            - Effect: Deny
+              Action: sns:Publish
+              Resource: "*"
+              NotPrincipal: {AWS: arn:aws:iam::123456789012:root}
 `,
 		"Join": `
         - Statement:

@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strings"
 
 	"clientarea/internal/messaging"
 	"clientarea/internal/messaging/phone"
@@ -33,7 +34,7 @@ func (o Outbox) Send(ctx context.Context, m messaging.Message) error {
 		return err
 	}
 	o.Box.Add(messaging.OutboxItem{Channel: "sms", To: to, Kind: m.Kind, Message: m.Text, At: o.Clock.Now()})
-	slog.InfoContext(ctx, "sms put in the dev outbox", "to", logging.MaskPhone(to), "kind", m.Kind)
+	slog.InfoContext(ctx, "sms put in the dev outbox", "to", logging.MaskPhone(to), "kind", m.Kind, "triggered_by", triggeredBy(m))
 	return nil
 }
 
@@ -45,6 +46,20 @@ func (o Outbox) Publish(_ context.Context, e messaging.Event) error {
 	}
 	o.Box.Add(messaging.OutboxItem{Channel: "email", To: e.Email, Kind: e.Kind, Message: body, At: o.Clock.Now()})
 	return nil
+}
+
+// triggeredBy is who asked for m, as the log lines name them: a client's
+// or an admin's subject as it is; the phone number or email address an
+// anonymous flow confirms masked, like every number in the logs.
+func triggeredBy(m messaging.Message) string {
+	who := m.TriggeredBy
+	if strings.HasPrefix(who, "+") {
+		return logging.MaskPhone(who)
+	}
+	if local, domain, ok := strings.Cut(who, "@"); ok && local != "" {
+		return string([]rune(local)[:1]) + "***@" + domain
+	}
+	return who
 }
 
 // encode is an event as it is published: its JSON object.

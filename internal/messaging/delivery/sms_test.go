@@ -18,7 +18,7 @@ func TestSNSSenderPublishesATransactionalSMS(t *testing.T) {
 	sender := delivery.SNS{Client: srv.Client(t)}
 	err := sender.Send(context.Background(), messaging.Message{
 		To: "+49 151 1234 5678", Text: "Your code is 123456", Kind: "otp",
-		SenderID: "Brand", OriginationNumber: "+18005550100",
+		SenderID: "Brand", OriginationNumber: "+18005550100", MaxPrice: "0.05",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -31,21 +31,23 @@ func TestSNSSenderPublishesATransactionalSMS(t *testing.T) {
 	if p.Action != "Publish" || p.PhoneNumber != "+4915112345678" || p.Message != "Your code is 123456" || p.TopicArn != "" {
 		t.Fatalf("request %+v", p)
 	}
-	want := map[string]string{
-		"AWS.SNS.SMS.SMSType":          "Transactional",
-		"AWS.SNS.SMS.SenderID":         "Brand",
-		"AWS.MM.SMS.OriginationNumber": "+18005550100",
+	want := map[string]snstest.Attribute{
+		"AWS.SNS.SMS.SMSType":          {DataType: "String", StringValue: "Transactional"},
+		"AWS.SNS.SMS.SenderID":         {DataType: "String", StringValue: "Brand"},
+		"AWS.MM.SMS.OriginationNumber": {DataType: "String", StringValue: "+18005550100"},
+		"AWS.SNS.SMS.MaxPrice":         {DataType: "Number", StringValue: "0.05"},
 	}
 	if len(p.Attributes) != len(want) {
 		t.Fatalf("attributes %v, want %v", p.Attributes, want)
 	}
 	for name, v := range want {
-		if a := p.Attributes[name]; a.DataType != "String" || a.StringValue != v {
-			t.Errorf("attribute %s = %+v, want String %q", name, a, v)
+		if a := p.Attributes[name]; a != v {
+			t.Errorf("attribute %s = %+v, want %+v", name, a, v)
 		}
 	}
 }
 
+// Unset sender settings and price cap are left to the account's defaults.
 func TestSNSSenderLeavesOutUnsetSenderSettings(t *testing.T) {
 	srv := snstest.New(t)
 	if err := (delivery.SNS{Client: srv.Client(t)}).Send(context.Background(), messaging.Message{To: "+12025550143", Text: "hi"}); err != nil {

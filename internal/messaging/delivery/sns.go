@@ -54,6 +54,9 @@ func (s SNS) Send(ctx context.Context, m messaging.Message) error {
 	if m.OriginationNumber != "" {
 		attrs["AWS.MM.SMS.OriginationNumber"] = stringAttr(m.OriginationNumber)
 	}
+	if m.MaxPrice != "" { // a Number attribute, as SNS documents it
+		attrs["AWS.SNS.SMS.MaxPrice"] = types.MessageAttributeValue{DataType: aws.String("Number"), StringValue: aws.String(m.MaxPrice)}
+	}
 	out, err := s.Client.Publish(ctx, &sns.PublishInput{
 		PhoneNumber: aws.String(to), Message: aws.String(m.Text), MessageAttributes: attrs,
 	})
@@ -61,7 +64,8 @@ func (s SNS) Send(ctx context.Context, m messaging.Message) error {
 		return messaging.SMSUnavailable().Because("sns publish",
 			fmt.Errorf("publish %s sms to %s: %w", m.Kind, logging.MaskPhone(to), err))
 	}
-	slog.InfoContext(ctx, "sms sent", "to", logging.MaskPhone(to), "kind", m.Kind, "message_id", aws.ToString(out.MessageId))
+	slog.InfoContext(ctx, "sms sent", "to", logging.MaskPhone(to), "kind", m.Kind, "triggered_by", triggeredBy(m),
+		"message_id", aws.ToString(out.MessageId))
 	return nil
 }
 

@@ -61,6 +61,13 @@ func Region(e164 string) (string, error) {
 	return "", nil
 }
 
+// KnownRegion reports whether code is an ISO 3166-1 alpha-2 region code,
+// upper case, that has phone numbers of its own: a region Region can
+// return, except "001" (the non-geographic calling codes are no country).
+func KnownRegion(code string) bool {
+	return len(code) == 2 && ofRegion(code) >= 0
+}
+
 // splitE164 splits "+<calling code><national number>"; cc is 0 for an
 // unknown calling code. National numbers run to 17 digits (Germany has
 // some beyond E.164's 15), so this is not IsE164.

@@ -36,8 +36,13 @@ type Config struct {
 	AdminClaimValue string // ADMIN_CLAIM_VALUE (default client-area-admin)
 
 	// DevAdminToken is honoured only by the local tools (dev server, invoker):
-	// a bearer token equal to it is an admin. Never set in a deployed stack.
+	// a bearer token equal to it is an admin. Never set in a deployed stack:
+	// inside Lambda, Load refuses it (see devTokenInLambda).
 	DevAdminToken string // CLIENTAREA_DEV_ADMIN_TOKEN
+
+	// LambdaFunction is the function's name when the process runs in
+	// Lambda, empty in the local tools and tests.
+	LambdaFunction string // AWS_LAMBDA_FUNCTION_NAME (set by Lambda)
 
 	LogLevel slog.Level // AWS_LAMBDA_LOG_LEVEL
 
@@ -76,6 +81,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		AdminClaimName:    get("ADMIN_CLAIM_NAME", "cognito:groups"),
 		AdminClaimValue:   get("ADMIN_CLAIM_VALUE", "client-area-admin"),
 		DevAdminToken:     get("CLIENTAREA_DEV_ADMIN_TOKEN", ""),
+		LambdaFunction:    get("AWS_LAMBDA_FUNCTION_NAME", ""),
 		LogLevel:          logging.ParseLevel(get("AWS_LAMBDA_LOG_LEVEL", "INFO")),
 
 		SecretsManagerEndpoint: get("SECRETSMANAGER_ENDPOINT", ""),
@@ -84,6 +90,9 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		NotificationTopicARN:   get("NOTIFICATION_TOPIC_ARN", ""),
 	}
 	c.TranslateEnabled = c.TranslateEndpoint != "" || strings.EqualFold(get("TRANSLATE_ENABLED", ""), "true")
+	if err := devTokenInLambda(&c); err != nil {
+		return c, err
+	}
 	if c.TableName == "" {
 		return c, errors.New("config: TABLE_NAME is required")
 	}
@@ -91,4 +100,21 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		return c, fmt.Errorf("config: ADMIN_CLAIM_NAME %q must not contain spaces", c.AdminClaimName)
 	}
 	return c, nil
+}
+
+// devTokenInLambda refuses a dev admin token inside Lambda, and drops it
+// from c. The token is a shared, unexpiring admin password meant for
+// localhost: in a deployed function it would be a back door past the JWT
+// authorizer to anyone who can reach a route without one (or who learns
+// it from the function's configuration). Refusing the cold start, rather
+// than ignoring the token, makes the mistake visible at once: every
+// invocation fails, and the function's log says why. Dropping it as well
+// means that code which went on despite the error still never honours it.
+func devTokenInLambda(c *Config) error {
+	if c.LambdaFunction == "" || c.DevAdminToken == "" {
+		return nil
+	}
+	c.DevAdminToken = ""
+	return fmt.Errorf("config: CLIENTAREA_DEV_ADMIN_TOKEN is set in Lambda function %s; "+
+		"the dev admin token is for the local tools only: remove it from the function's environment", c.LambdaFunction)
 }

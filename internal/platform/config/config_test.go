@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func lookup(m map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
@@ -38,5 +41,36 @@ func TestMachineTranslationIsOnOnlyWhenConfigured(t *testing.T) {
 		if err != nil || cfg.TranslateEnabled != c.want {
 			t.Errorf("%v: TranslateEnabled %v (%v), want %v", c.env, cfg.TranslateEnabled, err, c.want)
 		}
+	}
+}
+
+// Inside Lambda (AWS_LAMBDA_FUNCTION_NAME set) a dev admin token is never
+// honoured: the configuration is refused, and the token is dropped.
+func TestDevAdminTokenIsRefusedInLambda(t *testing.T) {
+	cases := []struct {
+		name      string
+		env       map[string]string
+		fails     bool
+		wantToken string
+	}{
+		{name: "local tools", env: map[string]string{"CLIENTAREA_DEV_ADMIN_TOKEN": "dev-admin"}, wantToken: "dev-admin"},
+		{name: "Lambda without a token", env: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "clientarea-general"}},
+		{name: "Lambda with a token", env: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "clientarea-general", "CLIENTAREA_DEV_ADMIN_TOKEN": "dev-admin"}, fails: true},
+		{name: "Lambda with a blank token", env: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "clientarea-general", "CLIENTAREA_DEV_ADMIN_TOKEN": "  "}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.env["TABLE_NAME"] = "t"
+			cfg, err := FromLookup(lookup(c.env))
+			if (err != nil) != c.fails {
+				t.Fatalf("error %v, want failure %v", err, c.fails)
+			}
+			if c.fails && !strings.Contains(err.Error(), "CLIENTAREA_DEV_ADMIN_TOKEN") {
+				t.Fatalf("the error %q does not name the setting", err)
+			}
+			if cfg.DevAdminToken != c.wantToken {
+				t.Fatalf("dev token %q, want %q", cfg.DevAdminToken, c.wantToken)
+			}
+		})
 	}
 }

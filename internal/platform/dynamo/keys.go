@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,8 +65,9 @@ const SortableTime = "2006-01-02T15:04:05.000000000Z07:00"
 
 // Item types of the SMS one-time-password engine.
 const (
-	TypeOTP  = "otp"
-	TypeRate = "rate"
+	TypeOTP        = "otp"
+	TypeOTPSubject = "otp_subject"
+	TypeRate       = "rate"
 )
 
 // OTPKey is the key of one OTP challenge; id carries at least 128 random bits.
@@ -73,8 +75,30 @@ func OTPKey(id string) Key {
 	return Key{PK: "OTP#" + id, SK: "OTP"}
 }
 
-// RateKey is the key of one rate-limit window: kind says what is limited
-// ("sms_hour"...), subject whom (an E.164 number...), window which period.
-func RateKey(kind, subject, window string) Key {
-	return Key{PK: "RATE#" + kind + "#" + subject + "#" + window, SK: "RATE"}
+// OTPSubjectKey is the key of what the OTP engine keeps per subject and
+// purpose across challenges (the open challenge, the recent wrong codes).
+// subjectHash is a keyed hash of the subject: subjects may be emails or
+// numbers, which keys should not show, and a hash has a bounded length.
+// The partition stays under "OTP#", the only one the functions that verify
+// codes may write besides the send limits; a challenge id never holds "#".
+func OTPSubjectKey(purpose, subjectHash string) Key {
+	return Key{PK: "OTP#subject#" + purpose + "#" + subjectHash, SK: "SUBJECT"}
 }
+
+// RateKey is the key of one rate-limit item: kind says what is limited
+// ("sms_number_hour"...), subject whom (an E.164 number...), part which of
+// the rule's items. Part comes last and holds no "#", so a subject holding
+// one cannot pass for another subject's item.
+func RateKey(kind, subject, part string) Key {
+	return Key{PK: "RATE#" + kind + "#" + subject + "#" + part, SK: "RATE"}
+}
+
+// RateShardKey is the key of one of the items (shards) a send budget's
+// slots are spread over, numbered from 0.
+func RateShardKey(kind, subject string, shard int) Key {
+	return RateKey(kind, subject, strconv.Itoa(shard))
+}
+
+// RateHintKey is the key of a send budget's exhaustion hint: until when
+// every one of its shards is known to be full.
+func RateHintKey(kind, subject string) Key { return RateKey(kind, subject, "full") }

@@ -54,7 +54,9 @@ func ProblemType(code string) string { return "urn:clientarea:problem:" + code }
 // service's failure: logged at error level with its operation and whole
 // cause chain, which nothing else logs, so that a 503 says why. A 500
 // reaches the caller only as a generic message. A 4xx is the caller's
-// business and is logged at debug level.
+// business, logged at debug level, except the refusals an incident
+// responder looks for (see decisionLevel), logged with who asked, on which
+// route, from where.
 func WriteError(ctx context.Context, w http.ResponseWriter, err error) {
 	e, ok := apperr.As(err)
 	if !ok {
@@ -90,5 +92,31 @@ func logFailure(ctx context.Context, status int, e *apperr.Error, err error) {
 		slog.ErrorContext(ctx, "request failed", "status", status, "code", e.Code, "op", e.Op, "error", err.Error())
 		return
 	}
-	slog.DebugContext(ctx, "request rejected", "status", status, "code", e.Code, "detail", e.Detail)
+	attrs := []any{"status", status, "code", e.Code, "detail", e.Detail,
+		"route", route(ctx), "subject", Subject(ctx), "source_ip", SourceIP(ctx)}
+	if e.RetryAfter > 0 {
+		attrs = append(attrs, "retry_after_ms", e.RetryAfter.Milliseconds())
+	}
+	// Neither the request body nor its headers are logged: they may hold a
+	// code or a token. The detail is the text the caller gets, which never does.
+	slog.Log(ctx, decisionLevel(status, e.Code), "request rejected", attrs...)
+}
+
+// decisionLevel is the level of a refused request's log line. Refusals
+// that can be an attack (no or a bad token, a forbidden route, too many
+// tries or sends) are warnings; a wrong or expired code, or a number the
+// service will not send to, is what a client does by mistake too, but
+// their rate is what shows guessing or SMS pumping, so they are logged at
+// info level. Other 4xx (validation, version conflicts...) stay at debug.
+func decisionLevel(status int, code string) slog.Level {
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		return slog.LevelWarn
+	}
+	switch code {
+	case "rate_limited", "otp_locked", "otp_attempts_exhausted":
+		return slog.LevelWarn
+	case "otp_invalid", "otp_expired", "invalid_phone":
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -54,9 +55,12 @@ func (rt *Router) Routes() []string {
 	return out
 }
 
-// ServeHTTP gives every request an id and a log line, and turns a panic into a 500.
+// ServeHTTP gives every request an id, a caller (its source address, and
+// its subject once authorization knows it) and a log line, and turns a
+// panic into a 500.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = WithRequestID(w, r)
+	r = withCaller(r)
 	ctx := r.Context()
 	rec := &statusRecorder{ResponseWriter: w}
 	start := time.Now()
@@ -70,7 +74,8 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		slog.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration_ms", time.Since(start).Milliseconds())
+			"status", rec.status, "duration_ms", time.Since(start).Milliseconds(),
+			"subject", Subject(ctx), "source_ip", SourceIP(ctx))
 	}()
 	rt.mux.ServeHTTP(rec, r)
 }
@@ -94,6 +99,9 @@ func WithRequestID(w http.ResponseWriter, r *http.Request) *http.Request {
 
 func serve(h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c := callerOf(r.Context()); c != nil && r.Pattern != "" {
+			c.route = r.Pattern // "POST /admin/config/security/test-sms", not the path
+		}
 		if err := h(w, r); err != nil {
 			WriteError(r.Context(), w, err)
 		}
@@ -121,6 +129,90 @@ func (rt *Router) allowed(r *http.Request) []string {
 		}
 	}
 	return allow
+}
+
+// Who is calling, for the log lines of a request, above all those of
+// authentication decisions. The source address is what the platform
+// vouches for: API Gateway's sourceIp in Lambda (WithSourceIP), else the
+// connection's remote address. X-Forwarded-For is never read: any caller
+// can write it. The subject is set by the authorization middleware, which
+// runs inside the route while the error of a refused request is logged
+// outside it: so the caller is a pointer in the context, filled in as the
+// request goes.
+type caller struct {
+	sourceIP string
+	route    string // the route's pattern, or the method and path when none matched
+	subject  string
+}
+
+type callerKey struct{}
+type sourceIPKey struct{}
+
+// WithSourceIP returns ctx carrying the caller's address as the platform
+// in front of the service saw it. Only the Lambda entry point calls it;
+// nothing a caller sends can set it.
+func WithSourceIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, sourceIPKey{}, ip)
+}
+
+// SourceIP is the address of the caller of the request ctx belongs to, or
+// "" outside a request.
+func SourceIP(ctx context.Context) string {
+	if c := callerOf(ctx); c != nil {
+		return c.sourceIP
+	}
+	ip, _ := ctx.Value(sourceIPKey{}).(string)
+	return ip
+}
+
+// SetSubject records who is calling (an admin's or client's subject) for
+// the request's log lines. Authorization calls it once it knows.
+func SetSubject(ctx context.Context, subject string) {
+	if c := callerOf(ctx); c != nil {
+		c.subject = subject
+	}
+}
+
+// Subject is the subject SetSubject recorded for the request, or "".
+func Subject(ctx context.Context) string {
+	if c := callerOf(ctx); c != nil {
+		return c.subject
+	}
+	return ""
+}
+
+// route is the route the request matched, for its log lines.
+func route(ctx context.Context) string {
+	if c := callerOf(ctx); c != nil {
+		return c.route
+	}
+	return ""
+}
+
+func callerOf(ctx context.Context) *caller {
+	c, _ := ctx.Value(callerKey{}).(*caller)
+	return c
+}
+
+// withCaller returns r with its caller in the context. The address the
+// Lambda entry point put there wins over the remote address.
+func withCaller(r *http.Request) *http.Request {
+	ctx := r.Context()
+	ip, _ := ctx.Value(sourceIPKey{}).(string)
+	if ip == "" {
+		ip = remoteHost(r.RemoteAddr)
+	}
+	c := &caller{sourceIP: ip, route: r.Method + " " + r.URL.Path}
+	return r.WithContext(context.WithValue(ctx, callerKey{}, c))
+}
+
+// remoteHost is the host of a "host:port" remote address, or the address
+// itself when it has no port.
+func remoteHost(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
 }
 
 func newRequestID() string {

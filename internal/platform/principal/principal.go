@@ -1,12 +1,15 @@
 // Package principal tells who is calling: a back-office admin, a client
 // session or nobody. In AWS the HTTP API's JWT authorizer has already checked
-// the token and passes its claims; locally a dev admin token stands in for it.
+// the token and passes its claims; locally a dev admin token stands in for it
+// (never inside Lambda: package config refuses one there). Whoever it finds
+// is named in the request's log lines (httpapi.SetSubject), refusals too.
 package principal
 
 import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 
 	"clientarea/internal/platform/apperr"
@@ -57,9 +60,9 @@ type SessionLookup interface {
 
 // Resolver decides who a request comes from.
 type Resolver struct {
-	AdminClaimName  string        // claim holding groups or scopes
+	AdminClaimName  string        // claim holding groups, or "scope" / "scp" for scopes
 	AdminClaimValue string        // the group or scope that makes an admin
-	DevAdminToken   string        // local tools only; empty disables it
+	DevAdminToken   string        // local tools only; empty disables it (config refuses one inside Lambda)
 	Sessions        SessionLookup // nil until client sessions exist
 }
 
@@ -87,17 +90,30 @@ func (res Resolver) Resolve(r *http.Request) (Principal, error) {
 
 func (res Resolver) fromClaims(c Claims) Principal {
 	p := Principal{Role: Client, Subject: c.Values["sub"]}
-	granted := c.Scopes
-	if res.AdminClaimName != "" {
-		granted = append(splitClaim(c.Values[res.AdminClaimName]), granted...)
-	}
-	for _, g := range granted {
-		if g == res.AdminClaimValue {
-			p.Role = Admin
-		}
+	if res.AdminClaimValue != "" && slices.Contains(res.granted(c), res.AdminClaimValue) {
+		p.Role = Admin
 	}
 	return p
 }
+
+// granted is what the configured claim grants. Only a scope claim is
+// also read from the scopes API Gateway lists: when the claim is a group
+// claim, a scope that happens to share the admin group's name (which any
+// client of the user pool may be able to request) grants nothing.
+func (res Resolver) granted(c Claims) []string {
+	if res.AdminClaimName == "" {
+		return nil
+	}
+	values := splitClaim(c.Values[res.AdminClaimName])
+	if isScopeClaim(res.AdminClaimName) {
+		values = append(values, c.Scopes...)
+	}
+	return values
+}
+
+// isScopeClaim tells the OAuth scope claims (RFC 8693's "scope", and the
+// "scp" some issuers use) from group claims.
+func isScopeClaim(name string) bool { return name == "scope" || name == "scp" }
 
 // RequireAdmin lets only admins through: anonymous 401, anyone else 403.
 func (res Resolver) RequireAdmin(next httpapi.HandlerFunc) httpapi.HandlerFunc {
@@ -106,6 +122,7 @@ func (res Resolver) RequireAdmin(next httpapi.HandlerFunc) httpapi.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		httpapi.SetSubject(r.Context(), p.Subject) // so that a 403 says whose it is
 		switch p.Role {
 		case Anonymous:
 			return apperr.New(apperr.Unauthenticated, "unauthenticated", "an admin bearer token is required")
@@ -126,9 +143,14 @@ func bearer(r *http.Request) (string, bool) {
 	return strings.TrimSpace(token), true
 }
 
-// splitClaim reads a multi-valued claim as API Gateway flattens it:
-// "[a b]", "a b" or "a,b".
+// splitClaim reads a multi-valued claim as API Gateway flattens it: an
+// array as "[a b]", a scope claim as "a b". It splits on whitespace only,
+// because neither form uses commas and a group may contain one: the group
+// "x,client-area-admin" must stay one group, not become an admin.
 func splitClaim(v string) []string {
-	v = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(v), "["), "]")
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '"' })
+	v = strings.TrimSpace(v)
+	if strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]") {
+		v = v[1 : len(v)-1]
+	}
+	return strings.Fields(v)
 }

@@ -14,7 +14,21 @@ import (
 // securityDefaults is the Security document every left-out field leads to.
 const securityDefaults = `{"mandatory_tfa":false,"tfa_operations":[],"max_failed_logins":5,"lockout_minutes":15,
 	"absolute_session_hours":12,"sms":{"sender_id":"","origination_number":"","otp_ttl_seconds":300,
-	"otp_max_attempts":5,"resend_cooldown_seconds":60,"max_sends_per_hour":5}}`
+	"otp_max_attempts":5,"resend_cooldown_seconds":60,"max_sends_per_hour":5,"max_sends_per_day":10,
+	"subject_sends_per_hour":10,"subject_sends_per_day":20,"ip_sends_per_hour":20,"stack_sends_per_hour":200,
+	"allowed_countries":[],"max_price_usd":null,"max_failed_codes":10,"failed_codes_window_minutes":15,
+	"test_sms_per_hour":5,"test_sms_per_day":20}}`
+
+// budgetsAt is the sms block's send budgets, each at value, as the sms
+// fields of a document.
+func budgetsAt(value int) string {
+	var fields []string
+	for _, name := range []string{"max_sends_per_day", "subject_sends_per_hour", "subject_sends_per_day",
+		"ip_sends_per_hour", "stack_sends_per_hour", "test_sms_per_hour", "test_sms_per_day"} {
+		fields = append(fields, fmt.Sprintf(`"%s":%d`, name, value))
+	}
+	return strings.Join(fields, ",")
+}
 
 // allOperations are the 2FA operations in display order.
 const allOperations = `["login","deposit","withdraw","transfer","prop_challenge_fee","trading_competition_fee","change_password","update_email"]`
@@ -34,7 +48,9 @@ func TestSecurityRules(t *testing.T) {
 		{Name: "empty document", In: `{}`, Want: securityDefaults},
 		{Name: "null everywhere", In: `{"tfa_operations":null,"max_failed_logins":null,"lockout_minutes":null,
 			"absolute_session_hours":null,"sms":null}`, Want: securityDefaults},
-		{Name: "null sms numbers", In: sms(`"otp_ttl_seconds":null,"otp_max_attempts":null,"resend_cooldown_seconds":null,"max_sends_per_hour":null`),
+		{Name: "null sms numbers", In: sms(`"otp_ttl_seconds":null,"otp_max_attempts":null,"resend_cooldown_seconds":null,"max_sends_per_hour":null,
+			"max_sends_per_day":null,"subject_sends_per_hour":null,"subject_sends_per_day":null,"ip_sends_per_hour":null,
+			"stack_sends_per_hour":null,"test_sms_per_hour":null,"test_sms_per_day":null`),
 			Want: securityDefaults},
 		{Name: "some given, the rest default", In: `{"mandatory_tfa":true,"lockout_minutes":30,"sms":{"otp_ttl_seconds":120,"max_sends_per_hour":null}}`,
 			Want: securityWith(`"mandatory_tfa":false`, `"mandatory_tfa":true`, `"lockout_minutes":15`, `"lockout_minutes":30`,
@@ -51,15 +67,25 @@ func TestSecurityRules(t *testing.T) {
 
 		// Boundaries, exactly.
 		{Name: "every lower limit", In: `{"max_failed_logins":1,"lockout_minutes":1,"absolute_session_hours":1,
-			"sms":{"sender_id":"A","origination_number":"+12","otp_ttl_seconds":60,"otp_max_attempts":1,"resend_cooldown_seconds":0,"max_sends_per_hour":1}}`,
+			"sms":{"sender_id":"A","origination_number":"+12","otp_ttl_seconds":60,"otp_max_attempts":1,"resend_cooldown_seconds":0,
+			"max_sends_per_hour":1,` + budgetsAt(1) + `}}`,
 			Want: `{"mandatory_tfa":false,"tfa_operations":[],"max_failed_logins":1,"lockout_minutes":1,"absolute_session_hours":1,
-				"sms":{"sender_id":"A","origination_number":"+12","otp_ttl_seconds":60,"otp_max_attempts":1,"resend_cooldown_seconds":0,"max_sends_per_hour":1}}`},
+				"sms":{"sender_id":"A","origination_number":"+12","otp_ttl_seconds":60,"otp_max_attempts":1,"resend_cooldown_seconds":0,
+				"max_sends_per_hour":1,"max_sends_per_day":1,"subject_sends_per_hour":1,"subject_sends_per_day":1,"ip_sends_per_hour":1,
+				"stack_sends_per_hour":1,"allowed_countries":[],"max_price_usd":null,"max_failed_codes":10,"failed_codes_window_minutes":15,
+				"test_sms_per_hour":1,"test_sms_per_day":1}}`},
 		{Name: "every upper limit", In: `{"max_failed_logins":100,"lockout_minutes":1440,"absolute_session_hours":720,
 			"sms":{"sender_id":"Brand123456","origination_number":"+123456789012345","otp_ttl_seconds":600,"otp_max_attempts":10,
-			"resend_cooldown_seconds":3600,"max_sends_per_hour":100}}`,
+			"resend_cooldown_seconds":3600,"max_sends_per_hour":100,"max_sends_per_day":1000,"subject_sends_per_hour":100,
+			"subject_sends_per_day":1000,"ip_sends_per_hour":10000,"stack_sends_per_hour":100000,"test_sms_per_hour":100,"test_sms_per_day":1000}}`,
 			Want: `{"mandatory_tfa":false,"tfa_operations":[],"max_failed_logins":100,"lockout_minutes":1440,"absolute_session_hours":720,
 				"sms":{"sender_id":"Brand123456","origination_number":"+123456789012345","otp_ttl_seconds":600,"otp_max_attempts":10,
-				"resend_cooldown_seconds":3600,"max_sends_per_hour":100}}`},
+				"resend_cooldown_seconds":3600,"max_sends_per_hour":100,"max_sends_per_day":1000,"subject_sends_per_hour":100,
+				"subject_sends_per_day":1000,"ip_sends_per_hour":10000,"stack_sends_per_hour":100000,"allowed_countries":[],
+				"max_price_usd":null,"max_failed_codes":10,"failed_codes_window_minutes":15,"test_sms_per_hour":100,"test_sms_per_day":1000}}`},
+		{Name: "budgets given, the rest default", In: sms(`"max_sends_per_day":7,"ip_sends_per_hour":500,"stack_sends_per_hour":5000`),
+			Want: securityWith(`"max_sends_per_day":10`, `"max_sends_per_day":7`, `"ip_sends_per_hour":20`, `"ip_sends_per_hour":500`,
+				`"stack_sends_per_hour":200`, `"stack_sends_per_hour":5000`)},
 
 		// Operations that are not operations.
 		{Name: "unknown operation", In: `{"tfa_operations":["login","teleport"]}`, Fields: []string{"tfa_operations"}},
@@ -84,6 +110,22 @@ func TestSecurityRules(t *testing.T) {
 		{Name: "cooldown 3601", In: sms(`"resend_cooldown_seconds":3601`), Fields: []string{"sms.resend_cooldown_seconds"}},
 		{Name: "sends per hour 0", In: sms(`"max_sends_per_hour":0`), Fields: []string{"sms.max_sends_per_hour"}},
 		{Name: "sends per hour 101", In: sms(`"max_sends_per_hour":101`), Fields: []string{"sms.max_sends_per_hour"}},
+		{Name: "sends per day 0", In: sms(`"max_sends_per_day":0`), Fields: []string{"sms.max_sends_per_day"}},
+		{Name: "sends per day 1001", In: sms(`"max_sends_per_day":1001`), Fields: []string{"sms.max_sends_per_day"}},
+		{Name: "subject per hour 0", In: sms(`"subject_sends_per_hour":0`), Fields: []string{"sms.subject_sends_per_hour"}},
+		{Name: "subject per hour 101", In: sms(`"subject_sends_per_hour":101`), Fields: []string{"sms.subject_sends_per_hour"}},
+		{Name: "subject per day 0", In: sms(`"subject_sends_per_day":0`), Fields: []string{"sms.subject_sends_per_day"}},
+		{Name: "subject per day 1001", In: sms(`"subject_sends_per_day":1001`), Fields: []string{"sms.subject_sends_per_day"}},
+		{Name: "address per hour 0", In: sms(`"ip_sends_per_hour":0`), Fields: []string{"sms.ip_sends_per_hour"}},
+		{Name: "address per hour 10001", In: sms(`"ip_sends_per_hour":10001`), Fields: []string{"sms.ip_sends_per_hour"}},
+		{Name: "stack per hour 0", In: sms(`"stack_sends_per_hour":0`), Fields: []string{"sms.stack_sends_per_hour"}},
+		{Name: "stack per hour 100001", In: sms(`"stack_sends_per_hour":100001`), Fields: []string{"sms.stack_sends_per_hour"}},
+		{Name: "test SMS per hour 0", In: sms(`"test_sms_per_hour":0`), Fields: []string{"sms.test_sms_per_hour"}},
+		{Name: "test SMS per hour 101", In: sms(`"test_sms_per_hour":101`), Fields: []string{"sms.test_sms_per_hour"}},
+		{Name: "test SMS per day 0", In: sms(`"test_sms_per_day":0`), Fields: []string{"sms.test_sms_per_day"}},
+		{Name: "test SMS per day 1001", In: sms(`"test_sms_per_day":1001`), Fields: []string{"sms.test_sms_per_day"}},
+		{Name: "negative budgets", In: sms(budgetsAt(-1)), Fields: []string{"sms.max_sends_per_day", "sms.subject_sends_per_hour",
+			"sms.subject_sends_per_day", "sms.ip_sends_per_hour", "sms.stack_sends_per_hour", "sms.test_sms_per_hour", "sms.test_sms_per_day"}},
 
 		// Sender ids and origination numbers.
 		{Name: "sender id of 12", In: sms(`"sender_id":"Brand1234567"`), Fields: []string{"sms.sender_id"}},

@@ -22,7 +22,10 @@ func TestDefaultsBeforeFirstSave(t *testing.T) {
 	c := apptest.New(t).Admin("security")
 	res := c.Get(securityPath).Expect(t, 200)
 	want := `{"mandatory_tfa":false,"tfa_operations":[],"max_failed_logins":5,"lockout_minutes":15,"absolute_session_hours":12,` +
-		`"sms":{"sender_id":"","origination_number":"","otp_ttl_seconds":300,"otp_max_attempts":5,"resend_cooldown_seconds":60,"max_sends_per_hour":5},"version":0}`
+		`"sms":{"sender_id":"","origination_number":"","otp_ttl_seconds":300,"otp_max_attempts":5,"resend_cooldown_seconds":60,"max_sends_per_hour":5,` +
+		`"max_sends_per_day":10,"subject_sends_per_hour":10,"subject_sends_per_day":20,"ip_sends_per_hour":20,"stack_sends_per_hour":200,` +
+		`"allowed_countries":[],"max_price_usd":null,"max_failed_codes":10,"failed_codes_window_minutes":15,` +
+		`"test_sms_per_hour":5,"test_sms_per_day":20},"version":0}`
 	if got := strings.TrimSpace(string(res.Body)); got != want || res.Header.Get("ETag") != `"0"` {
 		t.Fatalf("security defaults:\n got %s (ETag %s)\nwant %s", got, res.Header.Get("ETag"), want)
 	}

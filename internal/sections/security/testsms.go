@@ -1,6 +1,8 @@
 package security
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -15,6 +17,18 @@ import (
 // SMS settings and types it back, to see that codes arrive (sender id,
 // origination number, the account's SMS sandbox) before clients depend on
 // them. It is the real engine, with the real limits, under its own purpose.
+//
+// An admin can send to any number, so the route must not become a pump
+// for whoever holds (or steals) an admin session: each admin has a budget
+// of its own (test_sms_per_hour / test_sms_per_day, as the subject budget
+// of TestSMSPolicy) on top of the per-number, per-address and stack-wide
+// ones, and every send leaves an entry in its own audit trail.
+
+// TestSMSAudit is the audit section of the test SMS sent: an entry per
+// send with the admin, the time, the masked number and the challenge's
+// expiry. It is not the security section's trail, which records changes to
+// the section (versions, before and after); sends would bury them there.
+const TestSMSAudit = "security-test-sms"
 
 // MountTestSMS serves POST /admin/config/security/test-sms and
 // POST /admin/config/security/test-sms/verify on rt.
@@ -52,12 +66,15 @@ func (h testSMS) send(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cfg.Doc.Normalize()
-	ch, err := h.codes.Issue(ctx, cfg.Doc.OTPPolicy(), otp.Request{
-		Purpose: otp.SMSTest, Subject: principal.From(ctx).Subject, Phone: req.Phone, Language: req.Language,
+	admin := principal.From(ctx).Subject
+	ch, err := h.codes.Issue(ctx, cfg.Doc.TestSMSPolicy(), otp.Request{
+		Purpose: otp.SMSTest, Subject: admin, Phone: req.Phone, Language: req.Language,
+		SourceIP: httpapi.SourceIP(ctx),
 	})
 	if err != nil {
 		return err
 	}
+	h.audit(ctx, admin, ch)
 	httpapi.WriteJSON(w, http.StatusAccepted, challengeAnswer{
 		// To the second: the expiry rounded down and the resend time up, so
 		// that neither invites a request that would fail.
@@ -65,6 +82,23 @@ func (h testSMS) send(w http.ResponseWriter, r *http.Request) error {
 		SentTo: logging.MaskPhone(ch.To),
 	})
 	return nil
+}
+
+// audit records a sent test SMS in the TestSMSAudit trail. The SMS is out
+// by then, so a failed write does not fail the request: the admin needs
+// the challenge to verify the code, and an error would invite a retry,
+// that is another SMS. The failure is logged at error level instead, with
+// everything the entry would have held, so the send is still on record.
+func (h testSMS) audit(ctx context.Context, admin string, ch otp.Challenge) {
+	env := h.store.Env()
+	details := map[string]any{
+		"to": logging.MaskPhone(ch.To), "challenge_id": ch.ID, "expires_at": rfc3339(ch.ExpiresAt),
+		"source_ip": httpapi.SourceIP(ctx),
+	}
+	if err := admindoc.RecordEvent(ctx, env.Table, TestSMSAudit, admin, env.Clock.Now(), details); err != nil {
+		slog.ErrorContext(ctx, "test sms sent but not audited", "admin", admin, "to", details["to"],
+			"challenge_id", ch.ID, "expires_at", details["expires_at"], "error", err.Error())
+	}
 }
 
 type verifyRequest struct {
@@ -78,7 +112,7 @@ func (h testSMS) verify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	if err := h.codes.Verify(ctx, req.ChallengeID, otp.SMSTest, principal.From(ctx).Subject, req.Code); err != nil {
+	if _, err := h.codes.Verify(ctx, req.ChallengeID, otp.SMSTest, principal.From(ctx).Subject, req.Code); err != nil {
 		return err
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]bool{"verified": true})

@@ -33,7 +33,7 @@ invoke: $(DDB_STAMP) ## run a sample event through a function's Lambda handler: 
 	@go build -o $(CACHE)/bin/invoke ./internal/devtools/invoke
 	@$(CACHE)/bin/invoke -fn "$(FN)" -event "$(EVENT)"
 
-test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## the whole suite: format, vet, unit + DynamoDB Local integration tests, sam validate and build
+test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## the whole suite: format, vet, unit + DynamoDB Local integration tests, IAM grants, OpenAPI, sam validate, cfn-lint, sam build
 	@echo "== gofmt"; bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	@echo "== go vet"; go vet ./...
@@ -41,6 +41,7 @@ test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## the whole suite: format, vet, unit
 	@echo "== IAM grants no test used"; go run ./internal/devtools/iamcheck $(IAM_RECORDS)
 	@echo "== docs/openapi.yaml"; $(OAS_VALIDATOR) docs/openapi.yaml
 	@echo "== sam validate --lint"; $(SAM) validate --lint
+	@echo "== cfn-lint (informational checks too)"; $(VENV)/bin/cfn-lint --include-checks I -- template.yaml
 	@echo "== sam build"; $(SAM) build --parallel
 	@echo "== all checks passed"
 

@@ -1,10 +1,8 @@
 package delivery_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +10,7 @@ import (
 	"clientarea/internal/messaging"
 	"clientarea/internal/messaging/delivery"
 	"clientarea/internal/platform/clock"
-	"clientarea/internal/platform/logging"
+	"clientarea/internal/testsupport/logtest"
 	"clientarea/internal/testsupport/snstest"
 )
 
@@ -36,7 +34,7 @@ func TestEverySMSLogsWhoTriggeredIt(t *testing.T) {
 		for _, c := range cases {
 			m := messaging.Message{To: "+49 151 12345678", Text: "Your code is 493817", Kind: "otp", TriggeredBy: c.subject}
 			var err error
-			lines := captureLogs(t, func() { err = sender.Send(context.Background(), m) })
+			lines := logtest.Capture(t, func() { err = sender.Send(context.Background(), m) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,26 +53,4 @@ func TestEverySMSLogsWhoTriggeredIt(t *testing.T) {
 			}
 		}
 	}
-}
-
-// captureLogs returns the default logger's JSON lines while f runs.
-func captureLogs(t *testing.T, f func()) []map[string]any {
-	t.Helper()
-	var buf bytes.Buffer
-	old := slog.Default()
-	slog.SetDefault(logging.New(&buf, slog.LevelDebug))
-	defer slog.SetDefault(old)
-	f()
-	var lines []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal(line, &m); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		lines = append(lines, m)
-	}
-	return lines
 }

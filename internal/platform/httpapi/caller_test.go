@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clientarea/internal/platform/apperr"
+	"clientarea/internal/testsupport/logtest"
 )
 
 func TestSourceIP(t *testing.T) {
@@ -80,7 +81,7 @@ func TestAuthenticationDecisionsAreLogged(t *testing.T) {
 			r := httptest.NewRequest("POST", "/codes/ch-1/verify", strings.NewReader(`{"code":"`+code+`"}`))
 			r.Header.Set("Authorization", "Bearer "+token)
 			r.RemoteAddr = "192.0.2.7:4711"
-			lines := logged(t, func() { rt.ServeHTTP(httptest.NewRecorder(), r) })
+			lines := logtest.Capture(t, func() { rt.ServeHTTP(httptest.NewRecorder(), r) })
 
 			raw, _ := json.Marshal(lines)
 			if strings.Contains(string(raw), code) || strings.Contains(string(raw), "secret-token") {
@@ -106,7 +107,7 @@ func TestAuthenticationDecisionsAreLogged(t *testing.T) {
 func TestUnmatchedRoutesAreLoggedWithTheirPath(t *testing.T) {
 	rt := NewRouter()
 	r := httptest.NewRequest("GET", "/nowhere", nil)
-	lines := logged(t, func() { rt.ServeHTTP(httptest.NewRecorder(), r) })
+	lines := logtest.Capture(t, func() { rt.ServeHTTP(httptest.NewRecorder(), r) })
 	if l := lineWithMessage(t, lines, "request rejected"); l["route"] != "GET /nowhere" || l["subject"] != "" {
 		t.Fatalf("log line %v", l)
 	}

@@ -1,17 +1,14 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"clientarea/internal/platform/apperr"
-	"clientarea/internal/platform/logging"
+	"clientarea/internal/testsupport/logtest"
 )
 
 func TestUnmarshalRejectsWhatTheContractRejects(t *testing.T) {
@@ -138,25 +135,6 @@ func TestEveryKindHasAStatus(t *testing.T) {
 	}
 }
 
-// logged captures the default logger's JSON lines while f runs.
-func logged(t *testing.T, f func()) []map[string]any {
-	t.Helper()
-	var buf bytes.Buffer
-	old := slog.Default()
-	slog.SetDefault(logging.New(&buf, slog.LevelDebug))
-	defer slog.SetDefault(old)
-	f()
-	var lines []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
-		var m map[string]any
-		if err := json.Unmarshal(line, &m); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		lines = append(lines, m)
-	}
-	return lines
-}
-
 func TestServerErrorsAreLoggedOnceWithTheirCause(t *testing.T) {
 	unavailable := apperr.New(apperr.Unavailable, "sms_unavailable", "the SMS could not be sent")
 	cases := []struct {
@@ -173,7 +151,7 @@ func TestServerErrorsAreLoggedOnceWithTheirCause(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			lines := logged(t, func() { WriteError(t.Context(), httptest.NewRecorder(), c.err) })
+			lines := logtest.Capture(t, func() { WriteError(t.Context(), httptest.NewRecorder(), c.err) })
 			if len(lines) != 1 {
 				t.Fatalf("%d log lines, want 1: %v", len(lines), lines)
 			}
@@ -183,7 +161,7 @@ func TestServerErrorsAreLoggedOnceWithTheirCause(t *testing.T) {
 			}
 		})
 	}
-	lines := logged(t, func() {
+	lines := logtest.Capture(t, func() {
 		WriteError(t.Context(), httptest.NewRecorder(), apperr.New(apperr.NotFound, "not_found", "no such level"))
 	})
 	if len(lines) != 1 || lines[0]["level"] != "DEBUG" || lines[0]["code"] != "not_found" {
@@ -195,7 +173,7 @@ func TestAPanicIsLoggedOnce(t *testing.T) {
 	rt := NewRouter()
 	rt.Handle("GET /boom", func(http.ResponseWriter, *http.Request) error { panic("nil map") })
 	rec := httptest.NewRecorder()
-	lines := logged(t, func() { rt.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil)) })
+	lines := logtest.Capture(t, func() { rt.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil)) })
 	var errors []map[string]any
 	for _, l := range lines {
 		if l["level"] == "ERROR" {

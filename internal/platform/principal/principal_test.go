@@ -1,17 +1,14 @@
 package principal
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"clientarea/internal/platform/httpapi"
-	"clientarea/internal/platform/logging"
+	"clientarea/internal/testsupport/logtest"
 )
 
 func TestResolve(t *testing.T) {
@@ -131,7 +128,7 @@ func TestRefusalsAreLoggedWithTheSubject(t *testing.T) {
 				r = r.WithContext(WithClaims(r.Context(), *c.claims))
 			}
 			rec := httptest.NewRecorder()
-			lines := logged(t, func() { rt.ServeHTTP(rec, r) })
+			lines := logtest.Capture(t, func() { rt.ServeHTTP(rec, r) })
 			if rec.Code != c.status {
 				t.Fatalf("status %d, want %d", rec.Code, c.status)
 			}
@@ -159,29 +156,10 @@ func TestAdminsAreNamedInTheLogs(t *testing.T) {
 	}, res.RequireAdmin)
 	r := httptest.NewRequest("GET", "/admin/things", nil)
 	r.Header.Set("Authorization", "Bearer dev")
-	lines := logged(t, func() { rt.ServeHTTP(httptest.NewRecorder(), r) })
+	lines := logtest.Capture(t, func() { rt.ServeHTTP(httptest.NewRecorder(), r) })
 	if len(lines) != 1 || lines[0]["msg"] != "request" || lines[0]["subject"] != "dev-admin" {
 		t.Fatalf("log lines %v", lines)
 	}
-}
-
-// logged captures the default logger's JSON lines while f runs.
-func logged(t *testing.T, f func()) []map[string]any {
-	t.Helper()
-	var buf bytes.Buffer
-	old := slog.Default()
-	slog.SetDefault(logging.New(&buf, slog.LevelDebug))
-	defer slog.SetDefault(old)
-	f()
-	var lines []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
-		var m map[string]any
-		if err := json.Unmarshal(line, &m); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		lines = append(lines, m)
-	}
-	return lines
 }
 
 func rejected(t *testing.T, lines []map[string]any) map[string]any {

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"clientarea/internal/platform/principal"
 	"clientarea/internal/sections/security"
 	"clientarea/internal/testsupport/apptest"
+	"clientarea/internal/testsupport/logtest"
 )
 
 const testSMSPath = securityPath + "/test-sms"
@@ -117,7 +117,7 @@ func TestTestSMSIsAudited(t *testing.T) {
 func TestTestSMSLogs(t *testing.T) {
 	env := apptest.New(t)
 	c := env.Admin("security")
-	logs := captureLogs(t)
+	logs := logtest.Start(t, slog.LevelInfo)
 
 	ch := c.Do("POST", testSMSPath, map[string]any{"phone": number(0)}, "").Expect(t, 202).Map(t)
 	c.Do("POST", testSMSPath, map[string]any{"phone": number(0)}, "").ExpectProblem(t, 429, "rate_limited")
@@ -173,41 +173,6 @@ func asAdmin(t *testing.T, c *apptest.Client, sub, phone string) *apptest.Respon
 	rec := httptest.NewRecorder()
 	c.H.ServeHTTP(rec, r)
 	return &apptest.Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
-}
-
-// captureLogs sends the default logger's lines, from info level up, to a
-// buffer until the test ends; the function returns them so far.
-func captureLogs(t *testing.T) func() []map[string]any {
-	t.Helper()
-	var mu sync.Mutex
-	var buf bytes.Buffer
-	old := slog.Default()
-	slog.SetDefault(logging.New(lockedWriter{&mu, &buf}, slog.LevelInfo))
-	t.Cleanup(func() { slog.SetDefault(old) })
-	return func() []map[string]any {
-		mu.Lock()
-		defer mu.Unlock()
-		var lines []map[string]any
-		for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
-			var m map[string]any
-			if err := json.Unmarshal(line, &m); err != nil {
-				t.Fatalf("log line %q: %v", line, err)
-			}
-			lines = append(lines, m)
-		}
-		return lines
-	}
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 func withMessage(lines []map[string]any, msg string) []map[string]any {

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,20 +29,11 @@ func (s *SMS) normalizeCountries() {
 	out := []string{}
 	for _, c := range s.AllowedCountries {
 		c = strings.ToUpper(strings.TrimSpace(c))
-		if !contains(out, c) {
+		if !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
 	s.AllowedCountries = out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // validateNumbers checks the allowed countries (ISO 3166-1 alpha-2 codes

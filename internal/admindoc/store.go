@@ -154,14 +154,26 @@ const modifyAttempts = 3
 // update is lost; change must therefore be cheap and call nothing outside
 // (do any remote work, such as machine translation, before Modify).
 func (s *Store[T]) Modify(ctx context.Context, label string, expected *int64, actor string, change func(T) (T, error)) (Record[T], error) {
+	before, err := s.Get(ctx, label)
+	if err != nil {
+		return Record[T]{}, err
+	}
+	return s.ModifyFrom(ctx, before, expected, actor, change)
+}
+
+// ModifyFrom is Modify starting from before, the document as its caller
+// already read it (no second read); a retry reads it again.
+func (s *Store[T]) ModifyFrom(ctx context.Context, before Record[T], expected *int64, actor string, change func(T) (T, error)) (Record[T], error) {
+	label := s.def.Label(before.Doc)
 	for attempt := 1; ; attempt++ {
-		before, err := s.Get(ctx, label)
-		if err != nil {
-			return Record[T]{}, err
+		if attempt > 1 {
+			var err error
+			if before, err = s.Get(ctx, label); err != nil {
+				return Record[T]{}, err
+			}
 		}
-		what := s.def.what(s.def.Label(before.Doc))
 		if expected != nil && *expected != before.Version {
-			return Record[T]{}, Conflict(what)
+			return Record[T]{}, Conflict(s.def.what(label))
 		}
 		after, err := change(before.Doc)
 		if err != nil {
@@ -172,7 +184,7 @@ func (s *Store[T]) Modify(ctx context.Context, label string, expected *int64, ac
 			return rec, err
 		}
 		if expected != nil || attempt == modifyAttempts {
-			return Record[T]{}, Conflict(what)
+			return Record[T]{}, Conflict(s.def.what(label))
 		}
 	}
 }

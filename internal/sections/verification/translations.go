@@ -36,7 +36,7 @@ func (t levelTexts) clone(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return t.fill(w, r, req, expected, func(level *levels.Level) error {
+	return t.fill(w, r, req, expected, nil, func(level *levels.Level) error {
 		if _, exists := level.Translations[req.To]; exists && !req.Overwrite {
 			return apperr.Newf(apperr.Conflict, "translation_exists",
 				"level %s already has a %s translation; send \"overwrite\": true to replace it", level.Label, req.To)
@@ -66,7 +66,7 @@ func (t levelTexts) translate(w http.ResponseWriter, r *http.Request) error {
 	if t.translator == nil {
 		return translator.Unavailable()
 	}
-	if expected != nil && *expected != level.Version {
+	if expected != nil && *expected != level.Version { // before paying for a translation
 		return admindoc.Conflict(what(level.Doc))
 	}
 	level.Doc.Normalize()
@@ -78,7 +78,7 @@ func (t levelTexts) translate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return t.fill(w, r, req, expected, func(level *levels.Level) error {
+	return t.fill(w, r, req, expected, &level, func(level *levels.Level) error {
 		if !reflect.DeepEqual(level.Translations[req.From], src) {
 			return admindoc.Conflict(what(*level))
 		}
@@ -136,10 +136,11 @@ func readTextRequest(w http.ResponseWriter, r *http.Request) (textRequest, *int6
 // fill applies change to the level under optimistic concurrency: If-Match,
 // when sent, must be the level's version; without it a concurrent write
 // makes the change apply again to the newer level. Other languages are left
-// as they are.
-func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, req textRequest, expected *int64, change func(*levels.Level) error) error {
+// as they are. read is the level when the caller has already read it.
+func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, req textRequest, expected *int64,
+	read *admindoc.Record[levels.Level], change func(*levels.Level) error) error {
 	ctx := r.Context()
-	rec, err := t.levels.Modify(ctx, r.PathValue("label"), expected, principal.From(ctx).Subject, func(level levels.Level) (levels.Level, error) {
+	apply := func(level levels.Level) (levels.Level, error) {
 		level.Normalize()
 		if _, err := source(level, req.From); err != nil {
 			return level, err
@@ -148,7 +149,15 @@ func (t levelTexts) fill(w http.ResponseWriter, r *http.Request, req textRequest
 			return level, err
 		}
 		return level, level.Validate()
-	})
+	}
+	actor := principal.From(ctx).Subject
+	var rec admindoc.Record[levels.Level]
+	var err error
+	if read != nil {
+		rec, err = t.levels.ModifyFrom(ctx, *read, expected, actor, apply)
+	} else {
+		rec, err = t.levels.Modify(ctx, r.PathValue("label"), expected, actor, apply)
+	}
 	if err != nil {
 		return err
 	}

@@ -16,31 +16,20 @@ import (
 )
 
 type fakeSecrets struct {
-	URL   string
-	srv   *http.Server
+	*loopback
 	reads atomic.Int64 // GetSecretValue calls answered with the secret
 }
 
 // startSecrets serves secret's value under the id arn on a loopback port.
 func startSecrets(arn, secret string) (*fakeSecrets, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	f := &fakeSecrets{URL: "http://" + ln.Addr().String()}
-	f.srv = &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if answerSecret(w, r, arn, secret) {
-				f.reads.Add(1)
-			}
-		}),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       time.Minute,
-	}
-	go func() { _ = f.srv.Serve(ln) }()
-	return f, nil
+	f := &fakeSecrets{}
+	var err error
+	f.loopback, err = serveLoopback(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if answerSecret(w, r, arn, secret) {
+			f.reads.Add(1)
+		}
+	}))
+	return f, err
 }
 
 // answerSecret answers one request and reports whether it gave the secret.
@@ -61,4 +50,28 @@ func answerSecret(w http.ResponseWriter, r *http.Request, arn, secret string) bo
 	return true
 }
 
-func (f *fakeSecrets) Close() { _ = f.srv.Close() }
+// loopback is a stand-in AWS endpoint on a loopback port.
+type loopback struct {
+	URL string
+	srv *http.Server
+}
+
+// serveLoopback serves h on a free loopback port, with bounded reads and
+// writes, until Close.
+func serveLoopback(h http.Handler) (*loopback, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	l := &loopback{URL: "http://" + ln.Addr().String(), srv: &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       time.Minute,
+	}}
+	go func() { _ = l.srv.Serve(ln) }()
+	return l, nil
+}
+
+func (l *loopback) Close() { _ = l.srv.Close() }

@@ -6,16 +6,13 @@ package main
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
-	"time"
 )
 
 type fakeSNS struct {
-	URL       string
-	srv       *http.Server
+	*loopback
 	publishes atomic.Int64
 }
 
@@ -24,28 +21,17 @@ const publishAnswer = `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010
 	`<ResponseMetadata><RequestId>coldstart-r1</RequestId></ResponseMetadata></PublishResponse>`
 
 func startSNS() (*fakeSNS, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	f := &fakeSNS{URL: "http://" + ln.Addr().String()}
-	f.srv = &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-			if !strings.Contains(string(body), "Action=Publish") {
-				http.Error(w, "only Publish", http.StatusBadRequest)
-				return
-			}
-			f.publishes.Add(1)
-			w.Header().Set("Content-Type", "text/xml")
-			_, _ = w.Write([]byte(publishAnswer))
-		}),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-	}
-	go func() { _ = f.srv.Serve(ln) }()
-	return f, nil
+	f := &fakeSNS{}
+	var err error
+	f.loopback, err = serveLoopback(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+		if !strings.Contains(string(body), "Action=Publish") {
+			http.Error(w, "only Publish", http.StatusBadRequest)
+			return
+		}
+		f.publishes.Add(1)
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(publishAnswer))
+	}))
+	return f, err
 }
-
-func (f *fakeSNS) Close() { _ = f.srv.Close() }

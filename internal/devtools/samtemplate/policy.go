@@ -169,8 +169,11 @@ func checkPolicyForms(props *yaml.Node) error {
 }
 
 // stack resolves CloudFormation references in the test stack: it knows
-// each resource's type by logical id.
-type stack map[string]string
+// each resource's type by logical id, and each parameter's default.
+type stack struct {
+	types  map[string]string // resource logical id → type
+	params map[string]string // parameter → its default
+}
 
 // arnFormats are the ARNs of the resource types policies name, given
 // region, account and the resource's name.
@@ -185,19 +188,23 @@ var pseudoParameters = map[string]string{
 }
 
 func (s stack) arn(id string) (string, error) {
-	format, ok := arnFormats[s[id]]
+	format, ok := arnFormats[s.types[id]]
 	if !ok {
-		return "", fmt.Errorf("the IAM check cannot name %s (type %q)", id, s[id])
+		return "", fmt.Errorf("the test stack cannot name %s (type %q)", id, s.types[id])
 	}
 	return fmt.Sprintf(format, TestRegion, TestAccount, id), nil
 }
 
-// ref is !Ref id: a table's name, the ARN of a secret or topic.
+// ref is !Ref id: a parameter's default, a table's name (its logical id),
+// the ARN of a secret or topic.
 func (s stack) ref(id string) (string, error) {
 	if v, ok := pseudoParameters[id]; ok {
 		return v, nil
 	}
-	if s[id] == "AWS::DynamoDB::Table" {
+	if v, ok := s.params[id]; ok {
+		return v, nil
+	}
+	if s.types[id] == "AWS::DynamoDB::Table" {
 		return id, nil
 	}
 	return s.arn(id)
@@ -206,7 +213,7 @@ func (s stack) ref(id string) (string, error) {
 // getAtt is !GetAtt id.attr, for the ARN attributes.
 func (s stack) getAtt(id, attr string) (string, error) {
 	if attr != "Arn" && attr != "TopicArn" {
-		return "", fmt.Errorf("the IAM check cannot resolve !GetAtt %s.%s", id, attr)
+		return "", fmt.Errorf("the test stack cannot resolve !GetAtt %s.%s", id, attr)
 	}
 	return s.arn(id)
 }
@@ -270,7 +277,7 @@ func (s stack) resolve(n *yaml.Node) (string, error) {
 		}
 	}
 	switch {
-	case fn == "!!str" && n.Kind == yaml.ScalarNode:
+	case strings.HasPrefix(fn, "!!") && n.Kind == yaml.ScalarNode: // a plain string, number or boolean
 		return n.Value, nil
 	case fn == "!Ref" && arg.Kind == yaml.ScalarNode:
 		return s.ref(arg.Value)
@@ -293,7 +300,7 @@ func (s stack) resolve(n *yaml.Node) (string, error) {
 		}
 		return s.sub(arg.Content[0].Value, vars)
 	}
-	return "", fmt.Errorf("line %d: the IAM check does not understand this value (%s)", n.Line, fn)
+	return "", fmt.Errorf("line %d: the test stack does not understand this value (%s)", n.Line, fn)
 }
 
 // patterns caches like's compiled patterns: a run checks thousands of calls.

@@ -1,6 +1,9 @@
 // Package samtemplate reads what the local tools and tests need from
-// template.yaml: each function's HTTP API routes and IAM policies, and the
-// table definition.
+// template.yaml: each function's HTTP API routes, IAM policies and sandbox
+// (memory, timeout, logging, environment), and the table definition.
+// References (!Ref, !GetAtt, !Sub) resolve in one test stack: parameters
+// take their defaults, a table is named by its logical id, secrets and
+// topics get ARNs in TestRegion and TestAccount.
 // Reading them from the template (rather than a second list) is what keeps
 // the dev server, the tests and the deployed stack in step.
 package samtemplate
@@ -34,6 +37,15 @@ type Function struct {
 	Name      string // LogicalID without "Function", lower-cased: the functions/ folder
 	Routes    []Route
 	Policies  []Statement
+	Sandbox   Sandbox
+}
+
+// Sandbox is what the function's properties, over Globals.Function, say
+// about its execution environment.
+type Sandbox struct {
+	MemoryMB, TimeoutS  int
+	LogFormat, LogLevel string
+	Env                 map[string]string // Environment.Variables, resolved in the test stack
 }
 
 // Route is one HttpApi event.
@@ -74,6 +86,12 @@ type TableDef struct {
 }
 
 type rawTemplate struct {
+	Parameters map[string]struct {
+		Default yaml.Node `yaml:"Default"`
+	} `yaml:"Parameters"`
+	Globals struct {
+		Function yaml.Node `yaml:"Function"`
+	} `yaml:"Globals"`
 	Resources map[string]struct {
 		Type       string    `yaml:"Type"`
 		Properties yaml.Node `yaml:"Properties"`
@@ -129,11 +147,14 @@ func Load(path string) (*Template, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
-	t := &Template{Dir: filepath.Dir(path), stack: stack{}}
+	t := &Template{Dir: filepath.Dir(path), stack: stack{types: map[string]string{}, params: map[string]string{}}}
+	for id, p := range raw.Parameters {
+		t.stack.params[id] = joinScalars(&p.Default, ",")
+	}
 	ids := make([]string, 0, len(raw.Resources))
 	for id, res := range raw.Resources {
 		ids = append(ids, id)
-		t.stack[id] = res.Type
+		t.stack.types[id] = res.Type
 	}
 	sort.Strings(ids)
 	tables := 0
@@ -144,6 +165,9 @@ func Load(path string) (*Template, error) {
 			fn, err := parseFunction(id, &res.Properties, t.stack)
 			if err != nil {
 				return nil, err
+			}
+			if fn.Sandbox, err = parseSandbox(t.stack, &raw.Globals.Function, &res.Properties); err != nil {
+				return nil, fmt.Errorf("function %s: %w", id, err)
 			}
 			t.Functions = append(t.Functions, fn)
 		case "AWS::DynamoDB::Table":
@@ -202,3 +226,71 @@ func (t *Template) Function(name string) (Function, bool) {
 // ARN is the ARN of the resource with the given logical id in the test
 // stack, the deployment the IAM check evaluates policies against.
 func (t *Template) ARN(logicalID string) (string, error) { return t.stack.arn(logicalID) }
+
+// rawSandbox is the part of a function's properties (or of
+// Globals.Function) that shapes its sandbox.
+type rawSandbox struct {
+	MemorySize  int `yaml:"MemorySize"`
+	Timeout     int `yaml:"Timeout"`
+	Environment struct {
+		Variables yaml.Node `yaml:"Variables"`
+	} `yaml:"Environment"`
+	LoggingConfig struct {
+		LogFormat           yaml.Node `yaml:"LogFormat"`
+		ApplicationLogLevel yaml.Node `yaml:"ApplicationLogLevel"`
+	} `yaml:"LoggingConfig"`
+}
+
+// parseSandbox merges Globals.Function and a function's own properties, as
+// SAM does, over Lambda's defaults.
+func parseSandbox(s stack, layers ...*yaml.Node) (Sandbox, error) {
+	sb := Sandbox{MemoryMB: 128, TimeoutS: 3, LogFormat: "Text", LogLevel: "INFO", Env: map[string]string{}}
+	for _, node := range layers {
+		var raw rawSandbox
+		if node.Kind != 0 {
+			if err := node.Decode(&raw); err != nil {
+				return sb, err
+			}
+		}
+		if raw.MemorySize > 0 {
+			sb.MemoryMB = raw.MemorySize
+		}
+		if raw.Timeout > 0 {
+			sb.TimeoutS = raw.Timeout
+		}
+		var err error
+		if sb.LogFormat, err = s.resolveOr(&raw.LoggingConfig.LogFormat, sb.LogFormat); err != nil {
+			return sb, err
+		}
+		if sb.LogLevel, err = s.resolveOr(&raw.LoggingConfig.ApplicationLogLevel, sb.LogLevel); err != nil {
+			return sb, err
+		}
+		vars := raw.Environment.Variables.Content // key, value, key, value...
+		for i := 0; i+1 < len(vars); i += 2 {
+			if sb.Env[vars[i].Value], err = s.resolve(vars[i+1]); err != nil {
+				return sb, fmt.Errorf("variable %s: %w", vars[i].Value, err)
+			}
+		}
+	}
+	return sb, nil
+}
+
+// resolveOr is n resolved, or def when the template leaves n out.
+func (s stack) resolveOr(n *yaml.Node, def string) (string, error) {
+	if n.Kind == 0 {
+		return def, nil
+	}
+	return s.resolve(n)
+}
+
+// joinScalars is a scalar's value, or a sequence's values joined by sep.
+func joinScalars(n *yaml.Node, sep string) string {
+	if n.Kind != yaml.SequenceNode {
+		return n.Value
+	}
+	parts := make([]string, len(n.Content))
+	for i, c := range n.Content {
+		parts[i] = c.Value
+	}
+	return strings.Join(parts, sep)
+}

@@ -55,3 +55,27 @@ func TestPoliciesAreRead(t *testing.T) {
 		t.Error("!Ref OtpKeySecret is not resolved to the secret's ARN")
 	}
 }
+
+// A function's sandbox is Globals.Function under its own properties, its
+// references resolved in the test stack.
+func TestSandboxMergesGlobalsAndResolvesReferences(t *testing.T) {
+	tpl, err := Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, ok := tpl.Function("security")
+	if !ok {
+		t.Fatal("no security function")
+	}
+	sb := sec.Sandbox
+	arn, _ := tpl.ARN("OtpKeySecret")
+	if sb.Env["TABLE_NAME"] != tpl.TableID || sb.Env["OTP_KEY_SECRET_ARN"] != arn || sb.Env["ADMIN_CLAIM_NAME"] != "cognito:groups" {
+		t.Fatalf("environment %v", sb.Env)
+	}
+	if sb.MemoryMB != 256 || sb.TimeoutS != 10 || sb.LogFormat != "JSON" || sb.LogLevel == "" {
+		t.Fatalf("sandbox %+v", sb)
+	}
+	if ver, _ := tpl.Function("verification"); ver.Sandbox.Env["TRANSLATE_ENABLED"] != "true" {
+		t.Fatalf("verification environment %v", ver.Sandbox.Env)
+	}
+}

@@ -26,8 +26,9 @@ var mayImport = map[string][]string{
 	"internal/otp":          {"internal/platform", "internal/messaging"},
 	"internal/app":          {"internal/platform", "internal/messaging", "internal/admindoc", "internal/otp"},
 	"internal/sections":     {"internal/platform", "internal/i18n", "internal/messaging", "internal/admindoc", "internal/otp", "internal/app"},
-	"internal/app/registry": {"internal/platform", "internal/i18n", "internal/messaging", "internal/admindoc", "internal/otp", "internal/app", "internal/sections"},
-	"functions":             {"internal/app", "internal/sections"},
+	"internal/client":       {"internal/platform", "internal/i18n", "internal/messaging", "internal/admindoc", "internal/otp", "internal/app", "internal/sections"},
+	"internal/app/registry": {"internal/platform", "internal/i18n", "internal/messaging", "internal/admindoc", "internal/otp", "internal/app", "internal/sections", "internal/client"},
+	"functions":             {"internal/app", "internal/sections", "internal/client"},
 }
 
 // group is the group a package belongs to: the longest prefix in mayImport,

@@ -334,3 +334,25 @@ func (s *Store[T]) Hold(label string, delta int64) (item types.TransactWriteItem
 		},
 	}}, true
 }
+
+// Decode returns the document a stored item holds (the section's defaults
+// when item is nil, that is before its first save), normalized: what the
+// client side reads when it fetched the item itself, in a Query or a
+// BatchGetItem with other items.
+func (s *Store[T]) Decode(item map[string]types.AttributeValue) (Record[T], error) {
+	var rec Record[T]
+	if item == nil {
+		b, ok := s.def.builtin(s.def.Section)
+		if !ok {
+			return rec, fmt.Errorf("decode %s: no item and no defaults", s.def.what(s.def.Section))
+		}
+		rec.Doc = b
+	} else {
+		var err error
+		if rec, err = s.decode(item, s.def.Section); err != nil {
+			return rec, err
+		}
+	}
+	s.def.Normalize(&rec.Doc)
+	return rec, nil
+}

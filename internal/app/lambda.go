@@ -47,6 +47,9 @@ func fromAPIGateway(h http.Handler) http.Handler {
 			if rc.Authorizer != nil && rc.Authorizer.JWT != nil {
 				ctx = principal.WithClaims(ctx, principal.Claims{Values: rc.Authorizer.JWT.Claims, Scopes: rc.Authorizer.JWT.Scopes})
 			}
+			if rc.Authorizer != nil && rc.Authorizer.Lambda != nil { // the session authorizer's verdict
+				ctx = principal.WithSession(ctx, principal.SessionFromAuthorizer(rc.Authorizer.Lambda))
+			}
 		}
 		h.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -102,3 +102,50 @@ func RateShardKey(kind, subject string, shard int) Key {
 // RateHintKey is the key of a send budget's exhaustion hint: until when
 // every one of its shards is known to be full.
 func RateHintKey(kind, subject string) Key { return RateKey(kind, subject, "full") }
+
+// Item types of the client side.
+const (
+	TypeClient        = "client"
+	TypeUnique        = "unique"
+	TypeSession       = "session"
+	TypeClientSession = "client_session"
+	TypeToken         = "token"
+	TypeLoginGuard    = "login_guard"
+)
+
+// ClientPrefix starts every key of a client's own partition.
+const ClientPrefix = "CLIENT#"
+
+// ClientKey is the key of a client's profile.
+func ClientKey(id string) Key { return Key{PK: ClientPrefix + id, SK: "PROFILE"} }
+
+// EmailKey is the key of the item that claims an email address for one
+// client, whatever its case.
+func EmailKey(email string) Key { return Key{PK: "EMAIL#" + Lower(email), SK: "UNIQUE"} }
+
+// PhoneKey is the key of the item that claims an E.164 number for one client.
+func PhoneKey(e164 string) Key { return Key{PK: "PHONE#" + e164, SK: "UNIQUE"} }
+
+// SessionPrefix starts a session's key, and the sort key of its entry in
+// its client's partition.
+const SessionPrefix = "SESSION#"
+
+// SessionKey is the key of one client session; id is the session's random
+// id (the first part of its tokens), never a token.
+func SessionKey(id string) Key { return Key{PK: SessionPrefix + id, SK: "SESSION"} }
+
+// ClientSessionKey is the key of a session's entry in its client's
+// partition: what lists a client's sessions and ends them all.
+func ClientSessionKey(clientID, sessionID string) Key {
+	return Key{PK: ClientPrefix + clientID, SK: SessionPrefix + sessionID}
+}
+
+// TokenKey is the key of a single-use emailed token (email confirmation,
+// password reset), by the SHA-256 of the token: the token itself is never
+// stored.
+func TokenKey(hash string) Key { return Key{PK: "TOKEN#" + hash, SK: "TOKEN"} }
+
+// LoginGuardKey is the key of the failed-login counter and lockout of one
+// email address, by a keyed hash of it: kept for unknown addresses too,
+// so that a lockout does not tell which addresses have accounts.
+func LoginGuardKey(emailHash string) Key { return Key{PK: "LOGIN#" + emailHash, SK: "GUARD"} }

@@ -28,7 +28,7 @@ run: $(DDB_STAMP) ## start DynamoDB Local and every function on :3000 (Ctrl-C st
 	@go build -o $(CACHE)/bin/devserver ./internal/devtools/devserver
 	@$(CACHE)/bin/devserver
 
-invoke: $(DDB_STAMP) ## run a sample event through a function's Lambda handler: make invoke FN=general EVENT=events/general/get.json
+invoke: $(DDB_STAMP) ## run a sample event through a function's Lambda handler (after its route's Lambda authorizer, as API Gateway would): make invoke FN=general EVENT=events/general/get.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=<file>"; exit 2; }
 	@go build -o $(CACHE)/bin/invoke ./internal/devtools/invoke
 	@$(CACHE)/bin/invoke -fn "$(FN)" -event "$(EVENT)"

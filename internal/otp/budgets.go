@@ -1,7 +1,6 @@
 package otp
 
 import (
-	"net/netip"
 	"time"
 
 	"clientarea/internal/platform/ratelimit"
@@ -47,28 +46,8 @@ func sendRules(pol Policy, req Request, to string) []ratelimit.Rule {
 		{Kind: rateSubjectDay, Subject: req.Subject, Limit: pol.SubjectSendsPerDay, Per: day},
 		{Kind: rateStackHour, Subject: stackSubject, Limit: pol.StackSendsPerHour, Per: time.Hour, Shards: stackShards},
 	}
-	if source := sourceKey(req.SourceIP); source != "" {
+	if source := ratelimit.SourceKey(req.SourceIP); source != "" {
 		rules = append(rules, ratelimit.Rule{Kind: rateIPHour, Subject: source, Limit: pol.IPSendsPerHour, Per: time.Hour})
 	}
 	return rules
-}
-
-// sourceKey is what the per-address budget counts a source address as.
-// One IPv6 host usually holds a whole /64 and can send from any address in
-// it, so IPv6 addresses count by their /64; a port (a dev server's remote
-// address) is dropped. Anything unparseable counts as it is.
-func sourceKey(ip string) string {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(ip)
-		if perr != nil {
-			return ip
-		}
-		addr = ap.Addr()
-	}
-	addr = addr.Unmap()
-	if addr.Is4() {
-		return addr.String()
-	}
-	return netip.PrefixFrom(addr.WithZone(""), 64).Masked().String()
 }

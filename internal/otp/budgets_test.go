@@ -46,8 +46,8 @@ func TestSourceKey(t *testing.T) {
 		"not an address":              "not an address",
 	}
 	for in, want := range cases {
-		if got := sourceKey(in); got != want {
-			t.Errorf("sourceKey(%q) = %q, want %q", in, got, want)
+		if got := ratelimit.SourceKey(in); got != want {
+			t.Errorf("SourceKey(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -52,3 +52,29 @@ func (e *Engine) Issue(ctx context.Context, pol Policy, req Request) (Challenge,
 	}
 	return ch, nil
 }
+
+// Decoy stores a challenge that was never sent, whose code nobody knows,
+// for purpose and subject under pol, and returns it like Issue would: for
+// the flows that must answer alike whether or not a code went out (a
+// password reset for an address with no account or no phone). Verifying
+// it behaves exactly like a real challenge (wrong codes are counted, then
+// exhausted, then locked), so neither the answer nor a guess tells which
+// it was. Nothing is sent, so no send budget is taken.
+func (e *Engine) Decoy(ctx context.Context, pol Policy, purpose Purpose, subject string) (Challenge, error) {
+	if err := pol.usable(); err != nil {
+		return Challenge{}, apperr.Internalf("otp decoy", err)
+	}
+	now := e.clock.Now()
+	id := newID()
+	ch := Challenge{ID: id, ExpiresAt: now.Add(pol.TTL), ResendAfter: now.Add(pol.ResendCooldown)}
+	it := item{ID: id, Purpose: string(purpose), Subject: subject, Phone: decoyNumber,
+		Hash: e.hash(id, purpose, subject, decoyNumber, newCode()), MaxAttempts: pol.MaxAttempts, CreatedAt: now,
+		ExpiresAt: ch.ExpiresAt, MaxFailed: pol.MaxFailedCodes, FailWindow: pol.FailedCodesWindow}
+	if err := e.store(ctx, it); err != nil {
+		return Challenge{}, err
+	}
+	return ch, nil
+}
+
+// decoyNumber is the number a decoy was "sent" to: none can receive it.
+const decoyNumber = "+0"

@@ -63,3 +63,15 @@ func unfit(t phone.NumberType) string {
 }
 
 func refuse(why string) error { return apperr.InvalidField("invalid_phone", "phone", why) }
+
+// CheckNumber normalizes raw to E.164 and refuses, as Issue would, a number
+// no code may go to under pol: for the flows that store a number before
+// they send it a code (a sign-up), so that a number that could never be
+// confirmed is refused up front, with the same 422 invalid_phone.
+func CheckNumber(pol Policy, raw string) (string, error) {
+	to, err := phone.Normalize(raw, "")
+	if err != nil {
+		return "", err
+	}
+	return to, checkNumber(pol, to)
+}

@@ -238,3 +238,20 @@ func locked(wait time.Duration) error {
 	return &apperr.Error{Kind: apperr.RateLimited, Code: "otp_locked", RetryAfter: wait,
 		Detail: fmt.Sprintf("too many wrong codes; try again in %d seconds", secs)}
 }
+
+// SubjectOf returns the subject a challenge of purpose was issued to, for
+// the flows whose caller cannot say who they are yet (the second step of a
+// login, a password reset by SMS): the challenge id is the only handle
+// they hold. It tells nothing a wrong code would not: an unknown challenge,
+// or one of another purpose, answers otp_expired like an expired one. The
+// code is then checked with Verify for that subject as usual.
+func (e *Engine) SubjectOf(ctx context.Context, id string, purpose Purpose) (string, error) {
+	it, err := e.get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if it.Purpose != string(purpose) {
+		return "", expiredOrUnknown()
+	}
+	return it.Subject, nil
+}

@@ -3,21 +3,28 @@ package registry_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"clientarea/internal/app"
 	"clientarea/internal/app/registry"
+	"clientarea/internal/devtools/localapi"
 	"clientarea/internal/devtools/samtemplate"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/config"
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/principal"
 	"clientarea/internal/testsupport/apptest"
 )
 
@@ -30,17 +37,44 @@ func template(t *testing.T) *samtemplate.Template {
 	return tpl
 }
 
-// The routes each function serves are exactly the routes template.yaml gives it.
+// buildDeps is what a cold start builds functions from, touching no AWS
+// service: a DynamoDB client nothing calls, and a valid OTP key.
+func buildDeps() *app.Deps {
+	cfg := config.Config{TableName: "unused", OTPKey: apptest.OTPKey}
+	db := dynamo.NewClient(aws.Config{Region: "us-east-1"}, "http://127.0.0.1:9")
+	return app.New(cfg, aws.Config{Region: "us-east-1"}, db, clock.System{})
+}
+
+// The routes each function serves are exactly the routes template.yaml
+// gives it; an authorizer function serves none and backs one of the HTTP
+// API's Lambda authorizers; every function of the template is registered
+// under its kind, and has its main.
 func TestRoutesEqualTemplate(t *testing.T) {
 	tpl := template(t)
-	// Building a handler touches no AWS service; the OTP key only has to be valid.
-	deps := app.New(config.Config{TableName: "unused", OTPKey: apptest.OTPKey}, aws.Config{}, nil, clock.System{})
+	deps := buildDeps()
+	ctx := context.Background()
 	var inTemplate []string
 	for _, fn := range tpl.Functions {
 		inTemplate = append(inTemplate, fn.Name)
-		h, err := registry.Build(context.Background(), fn.Name, deps)
+		if localapi.IsAuthorizerFunction(tpl, fn.Name) {
+			if !registry.IsAuthorizer(fn.Name) {
+				t.Errorf("template function %s backs a Lambda authorizer but is not registered as an authorizer", fn.LogicalID)
+			} else if _, err := registry.Authorizer(ctx, fn.Name, deps); err != nil {
+				t.Errorf("authorizer function %s: %v", fn.Name, err)
+			}
+			if len(fn.Routes) != 0 {
+				t.Errorf("authorizer function %s has routes %v", fn.Name, fn.Routes)
+			}
+			continue
+		}
+		if registry.IsAuthorizer(fn.Name) {
+			t.Errorf("%s is registered as an authorizer, but backs no Lambda authorizer of template.yaml", fn.Name)
+			continue
+		}
+		h, err := registry.Build(ctx, fn.Name, deps)
 		if err != nil {
-			t.Fatalf("template function %s has no handler: %v", fn.LogicalID, err)
+			t.Errorf("template function %s has no handler: %v", fn.LogicalID, err)
+			continue
 		}
 		var want []string
 		for _, r := range fn.Routes {
@@ -62,25 +96,84 @@ func TestRoutesEqualTemplate(t *testing.T) {
 	}
 }
 
-// API Gateway's JWT authorizer guards every /admin route, and only those.
+// API Gateway's JWT authorizer guards every /admin route, and only those;
+// /me routes are behind the session authorizer; every other route names
+// its authorizer (NONE for an anonymous one) rather than inherit the
+// admins' default.
 func TestAdminRoutesAreBehindTheJWTAuthorizer(t *testing.T) {
 	tpl := template(t)
 	for _, fn := range tpl.Functions {
 		for _, r := range fn.Routes {
-			auth := r.Authorizer
-			if auth == "" {
-				auth = tpl.DefaultAuthorizer
-			}
-			admin := strings.HasPrefix(r.Path, "/admin/")
-			if admin && auth != "AdminJwt" {
+			auth := tpl.Authorizer(r)
+			_, lambda := tpl.LambdaAuthorizers[auth]
+			switch admin := strings.HasPrefix(r.Path, "/admin/"); {
+			case admin && auth != "AdminJwt":
 				t.Errorf("%s: admin route has authorizer %q", r.Pattern(), auth)
-			}
-			if !admin && auth != "NONE" && !strings.HasPrefix(r.Path, "/tfa/") {
-				t.Errorf("%s: non-admin route must say Authorizer: NONE, has %q", r.Pattern(), auth)
+			case strings.HasPrefix(r.Path, "/me/") || r.Path == "/me":
+				if !lambda {
+					t.Errorf("%s: client route has authorizer %q, not the session authorizer", r.Pattern(), auth)
+				}
+			case strings.HasPrefix(r.Path, "/tfa/"):
+			case !admin && (r.Authorizer == "" || auth == "AdminJwt"):
+				t.Errorf("%s: non-admin route must say Authorizer: NONE or name a Lambda authorizer, has %q", r.Pattern(), auth)
+			case !admin && auth != "NONE" && !lambda:
+				t.Errorf("%s: non-admin route has authorizer %q", r.Pattern(), auth)
 			}
 		}
 	}
 }
+
+// No route a Lambda authorizer guards can forget its verdict: each one of
+// every function answers, without the authorizer's context (as if it
+// were never run), 401 unauthenticated, and with a verdict of
+// session_expired 401 session_expired, before it touches anything (the
+// function's DynamoDB client here reaches no server). Each such route
+// must be mounted behind principal.RequireSession.
+func TestGuardedRoutesRequireTheSession(t *testing.T) {
+	tpl := template(t)
+	deps := buildDeps()
+	guarded := 0
+	for _, fn := range tpl.Functions {
+		if localapi.IsAuthorizerFunction(tpl, fn.Name) {
+			continue
+		}
+		h, err := registry.Build(context.Background(), fn.Name, deps)
+		if err != nil {
+			t.Errorf("template function %s is not registered: %v", fn.LogicalID, err)
+			continue
+		}
+		for _, r := range fn.Routes {
+			if _, ok := tpl.LambdaAuthorizerOf(r); !ok {
+				continue
+			}
+			guarded++
+			path := pathParam.ReplaceAllString(r.Path, "x")
+			cases := map[string]*principal.Session{
+				"unauthenticated": nil,
+				"session_expired": {Verdict: principal.VerdictExpired, ClientID: "c1", SessionID: "s1", Scope: principal.ScopeFull},
+			}
+			for code, s := range cases {
+				req := httptest.NewRequest(r.Method, path, strings.NewReader("{}"))
+				req.Header.Set("Content-Type", "application/json")
+				if s != nil {
+					req = req.WithContext(principal.WithSession(req.Context(), *s))
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				var problem map[string]any
+				_ = json.Unmarshal(rec.Body.Bytes(), &problem)
+				if rec.Code != 401 || rec.Header().Get("Content-Type") != "application/problem+json" || problem["code"] != code {
+					t.Errorf("%s (%s) %s: %d %s, want 401 %s", r.Pattern(), fn.Name, code, rec.Code, rec.Body, code)
+				}
+			}
+		}
+	}
+	if guarded == 0 {
+		t.Error("template.yaml guards no route with a Lambda authorizer")
+	}
+}
+
+var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 
 // Every sample event in events/ goes through its function's real Lambda
 // handler and gets the status events/expectations.json names. Events of one
@@ -117,14 +210,20 @@ func TestSampleEvents(t *testing.T) {
 	for fn, events := range byFunction {
 		t.Run(fn, func(t *testing.T) {
 			env := apptest.New(t)
-			invoke := lambda.NewHandler(app.LambdaHandler(env.Handler(fn))).Invoke
 			sort.Strings(events)
 			for _, rel := range events {
 				want := expected[rel]
 				payload, _ := os.ReadFile(filepath.Join(root, rel))
-				out, err := invoke(context.Background(), payload)
+				// make invoke's path: localapi.Invoke.
+				out, err := localapi.Invoke(context.Background(), tpl, env.Functions(), fn, payload)
 				if err != nil {
 					t.Fatalf("%s: invoke: %v", rel, err)
+				}
+				if localapi.IsAuthorizerFunction(tpl, fn) {
+					if got := guardedStatus(t, rel, out); got != want {
+						t.Errorf("%s: a guarded route answers %d after this decision, want %d; decision %s", rel, got, want, out)
+					}
+					continue
 				}
 				var res struct {
 					StatusCode int    `json:"statusCode"`
@@ -139,6 +238,36 @@ func TestSampleEvents(t *testing.T) {
 			}
 		})
 	}
+}
+
+// guardedStatus is the status a route guarded by the authorizer answers
+// after its decision out: API Gateway's 403 when it refuses, else what
+// principal.RequireSession makes of its verdict (200: the route's handler
+// runs). The session authorizer always authorizes, so a refusal fails
+// the test too.
+func guardedStatus(t *testing.T, rel string, out []byte) int {
+	t.Helper()
+	var resp events.APIGatewayV2CustomAuthorizerSimpleResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("%s: authorizer response %s: %v", rel, out, err)
+	}
+	if !resp.IsAuthorized {
+		t.Errorf("%s: the session authorizer refused (isAuthorized false); it always authorizes, its verdict in the context", rel)
+		return http.StatusForbidden
+	}
+	rt := httpapi.NewRouter()
+	rt.Handle("GET /probe", func(w http.ResponseWriter, r *http.Request) error {
+		httpapi.WriteNoContent(w)
+		return nil
+	}, principal.RequireSession)
+	req := httptest.NewRequest(http.MethodGet, "/probe", nil)
+	req = req.WithContext(principal.WithSession(req.Context(), principal.SessionFromAuthorizer(resp.Context)))
+	rec := httptest.NewRecorder()
+	rt.ServeHTTP(rec, req)
+	if rec.Code == http.StatusNoContent {
+		return http.StatusOK
+	}
+	return rec.Code
 }
 
 // Every route in template.yaml is described in docs/openapi.yaml.
@@ -161,15 +290,70 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 // one that does not, starts.
 func TestColdStartNeedsTheOTPKeyWhereCodesAreSent(t *testing.T) {
 	ctx := context.Background()
-	deps := app.New(config.Config{TableName: "unused"}, aws.Config{}, nil, clock.System{})
-	if _, err := registry.Build(ctx, "security", deps); err == nil || !strings.Contains(err.Error(), "OTP_KEY_SECRET_ARN") {
-		t.Fatalf("security without a key: %v", err)
-	}
-	if _, err := registry.Build(ctx, "general", deps); err != nil {
-		t.Fatalf("general without a key: %v", err)
+	tpl := template(t)
+	deps := buildDeps()
+	deps.Config.OTPKey = ""
+	for _, fn := range tpl.Functions {
+		_, sends := fn.Sandbox.Env["OTP_KEY_SECRET_ARN"]
+		var err error
+		if registry.IsAuthorizer(fn.Name) {
+			_, err = registry.Authorizer(ctx, fn.Name, deps)
+		} else {
+			_, err = registry.Build(ctx, fn.Name, deps)
+		}
+		switch {
+		case sends && (err == nil || !strings.Contains(err.Error(), "OTP_KEY_SECRET_ARN")):
+			t.Errorf("%s, given the key in template.yaml, starts without it: %v", fn.Name, err)
+		case !sends && err != nil:
+			t.Errorf("%s without a key: %v", fn.Name, err)
+		}
 	}
 	deps.Config.OTPKey = apptest.OTPKey
 	if _, err := registry.Build(ctx, "security", deps); err != nil {
 		t.Fatalf("security with a key: %v", err)
+	}
+}
+
+// A function given the OTP key secret in template.yaml reads it at cold
+// start from Secrets Manager (here a stand-in answering as it does), as
+// that function: its policy must allow the read.
+func TestColdStartReadsTheOTPKeySecretItIsGiven(t *testing.T) {
+	tpl := template(t)
+	given := 0
+	for _, fn := range tpl.Functions {
+		arn, ok := fn.Sandbox.Env["OTP_KEY_SECRET_ARN"]
+		if !ok {
+			continue
+		}
+		given++
+		reads := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var in struct{ SecretId string }
+			_ = json.NewDecoder(r.Body).Decode(&in)
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			if r.Header.Get("X-Amz-Target") != "secretsmanager.GetSecretValue" || in.SecretId != arn {
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = w.Write([]byte(`{"__type":"ResourceNotFoundException","message":"no such secret"}`))
+				return
+			}
+			reads++
+			_ = json.NewEncoder(w).Encode(map[string]string{"ARN": arn, "Name": "OtpKeySecret", "SecretString": strings.Repeat("k", 64)})
+		}))
+		cfg := config.Config{TableName: "unused", Region: "us-east-1", OTPKeySecretARN: arn, SecretsManagerEndpoint: srv.URL}
+		awsCfg := apptest.AWS(t, fn.Name, cfg)
+		deps := app.New(cfg, awsCfg, dynamo.NewClient(awsCfg, "http://127.0.0.1:9"), clock.System{})
+		var err error
+		if registry.IsAuthorizer(fn.Name) {
+			_, err = registry.Authorizer(context.Background(), fn.Name, deps)
+		} else {
+			_, err = registry.Build(context.Background(), fn.Name, deps)
+		}
+		srv.Close()
+		if err != nil || reads != 1 {
+			t.Errorf("%s: cold start %v, %d reads of its OTP key secret, want 1", fn.Name, err, reads)
+		}
+	}
+	if given == 0 {
+		t.Error("no function is given the OTP key secret")
 	}
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
+	"clientarea/internal/devtools/localapi"
 	"clientarea/internal/devtools/samtemplate"
 )
 
@@ -67,7 +69,9 @@ func TestFunctionConfigsFromTheTemplate(t *testing.T) {
 	}
 }
 
-// Every function has an event the benchmark can feed it.
+// Every function has an event the benchmark can feed it: an authorizer
+// request for an authorizer function, a made event, or a GET of events/
+// expected to succeed.
 func TestEveryFunctionHasASampleEvent(t *testing.T) {
 	tpl, err := samtemplate.Find()
 	if err != nil {
@@ -78,6 +82,24 @@ func TestEveryFunctionHasASampleEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range names {
+		if localapi.IsAuthorizerFunction(tpl, n) {
+			route, ok := guardedRoute(tpl, n)
+			if !ok {
+				t.Errorf("%s guards no route", n)
+				continue
+			}
+			ev, err := authorizerEvent(route, "tok")
+			if err != nil || ev.check == nil || !strings.Contains(string(ev.body), `"identitySource":["Bearer tok","`+route+`"]`) {
+				t.Errorf("%s: %v %s", n, err, ev.body)
+			}
+			continue
+		}
+		if made, ok := madeEvents[n]; ok {
+			if ev := made(); method(ev.body) == "" || ev.want == 0 {
+				t.Errorf("%s: made event %s %s", n, ev.path, ev.body)
+			}
+			continue
+		}
 		ev, err := pickEvent(tpl.Dir, n)
 		if err != nil {
 			t.Error(err)
@@ -86,6 +108,42 @@ func TestEveryFunctionHasASampleEvent(t *testing.T) {
 		if method(ev.body) != "GET" || ev.want < 200 || ev.want > 299 {
 			t.Errorf("%s: %s, want %d", n, ev.path, ev.want)
 		}
+	}
+}
+
+// The authorizer's row passes only when the session is admitted.
+func TestSessionAdmitted(t *testing.T) {
+	ok := `{"isAuthorized":true,"context":{"verdict":"ok","client_id":"c","session_id":"s","scope":"full"}}`
+	if err := sessionAdmitted([]byte(ok)); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		`{"isAuthorized":true,"context":{"verdict":"unauthenticated"}}`,
+		`{"isAuthorized":false,"context":{"verdict":"ok","client_id":"c","session_id":"s","scope":"full"}}`,
+		`{"statusCode":200}`, `not json`,
+	} {
+		if err := sessionAdmitted([]byte(bad)); err == nil {
+			t.Errorf("%s passed", bad)
+		}
+	}
+}
+
+// Verifications chain: the first failure stops.
+func TestThen(t *testing.T) {
+	var ran []string
+	step := func(name string, err error) func() error {
+		return func() error { ran = append(ran, name); return err }
+	}
+	if err := then(nil, step("b", nil))(); err != nil || strings.Join(ran, ",") != "b" {
+		t.Fatalf("%v %v", err, ran)
+	}
+	ran = nil
+	if err := then(step("a", errors.New("x")), step("b", nil))(); err == nil || strings.Join(ran, ",") != "a" {
+		t.Fatalf("%v %v", err, ran)
+	}
+	ran = nil
+	if err := then(step("a", nil), nil)(); err != nil || strings.Join(ran, ",") != "a" {
+		t.Fatalf("%v %v", err, ran)
 	}
 }
 

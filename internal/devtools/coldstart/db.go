@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,9 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"clientarea/internal/client/clients"
+	"clientarea/internal/client/session"
 	"clientarea/internal/devtools/dynamolocal"
 	"clientarea/internal/devtools/samtemplate"
+	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/principal"
 )
 
 // startDynamoDB starts an in-memory DynamoDB Local on a free port and
@@ -118,6 +123,13 @@ func dbFirstCalls(ctx context.Context, endpoint string, n int) ([]time.Duration,
 // forgetSendLimits deletes the SMS send limits and codes, so that the next
 // start may send to the same number again.
 func forgetSendLimits(ctx context.Context, endpoint string) error {
+	return forget(ctx, endpoint, "RATE#", "OTP#")
+}
+
+// forget deletes every item whose partition key starts with one of
+// prefixes: what a start left behind that would change the next one's
+// answer.
+func forget(ctx context.Context, endpoint string, prefixes ...string) error {
 	db, err := newDBClient(ctx, endpoint)
 	if err != nil {
 		return err
@@ -126,18 +138,44 @@ func forgetSendLimits(ctx context.Context, endpoint string) error {
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("scan for send limits: %w", err)
+			return fmt.Errorf("scan for %v items: %w", prefixes, err)
 		}
 		for _, it := range page.Items {
 			pk, _ := it["PK"].(*types.AttributeValueMemberS)
-			if pk == nil || !(strings.HasPrefix(pk.Value, "RATE#") || strings.HasPrefix(pk.Value, "OTP#")) {
+			if pk == nil || !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(pk.Value, p) }) {
 				continue
 			}
 			if _, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(tableName),
 				Key: map[string]types.AttributeValue{"PK": it["PK"], "SK": it["SK"]}}); err != nil {
-				return fmt.Errorf("forget send limit: %w", err)
+				return fmt.Errorf("forget %s: %w", pk.Value, err)
 			}
 		}
 	}
 	return nil
+}
+
+// liveSession creates a client and a session of it in the table, as the
+// auth function would at login, and returns the session's access token:
+// what the authorizer's event carries. The session lives as long as the
+// configuration's defaults allow (an hour idle, twelve in all), longer
+// than any run; the authorizer keeps it alive (its sliding expiry writes
+// the client's profile too, which therefore exists).
+func liveSession(ctx context.Context, endpoint string) (string, error) {
+	db, err := newDBClient(ctx, endpoint)
+	if err != nil {
+		return "", err
+	}
+	table := dynamo.Table{DB: db, Name: tableName}
+	now := clock.System{}
+	c := clients.Client{ID: clients.NewID(), Email: "coldstart-" + clients.NewID() + "@example.com",
+		EmailState: clients.Confirmed, PhoneState: clients.NotRequired, Type: "personal", Language: "en", CreatedAt: now.Now()}
+	if err := (clients.Store{Table: table, Clock: now}).Create(ctx, c); err != nil {
+		return "", fmt.Errorf("create the bench's client: %w", err)
+	}
+	lim := session.Limits{Idle: time.Hour, Refresh: 2 * time.Hour, Absolute: 12 * time.Hour}
+	tokens, err := (session.Store{Table: table, Clock: now}).Create(ctx, c.ID, principal.ScopeFull, lim)
+	if err != nil {
+		return "", fmt.Errorf("create the bench's session: %w", err)
+	}
+	return tokens.Token, nil
 }

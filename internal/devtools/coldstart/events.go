@@ -6,17 +6,32 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"clientarea/internal/app"
+	"clientarea/internal/platform/principal"
 )
 
 // sampleEvent is an event file and the status its answer must have.
 type sampleEvent struct {
-	path string // relative to the repository root
+	path string // relative to the repository root, or what a made event is
 	body []byte
 	want int
+	// check, when set, judges the answer instead of want (an authorizer's
+	// answer is no HTTP response).
+	check func(answer []byte) error
+	// reset are the key prefixes of the items a start leaves behind that
+	// would change the next start's answer (a failed login counts towards
+	// a lockout): they are deleted after each start.
+	reset []string
 }
 
 // pickEvent is the first event of fn (in file name order, the order
@@ -43,6 +58,9 @@ func findEvent(root, fn string, fits func(method string, want int) bool) (sample
 		return sampleEvent{}, false, err
 	}
 	entries, err := os.ReadDir(filepath.Join(root, "events", fn))
+	if errors.Is(err, fs.ErrNotExist) {
+		return sampleEvent{}, false, nil
+	}
 	if err != nil {
 		return sampleEvent{}, false, err
 	}
@@ -87,6 +105,63 @@ func method(event []byte) string {
 	}
 	_ = json.Unmarshal(event, &e)
 	return strings.ToUpper(e.RequestContext.HTTP.Method)
+}
+
+// madeEvents are the events of the functions that have no GET in events/
+// to time: made here, with the answer they must get.
+var madeEvents = map[string]func() sampleEvent{
+	"auth": loginOfAnUnknownEmail,
+}
+
+// loginOfAnUnknownEmail is POST /auth/login for an address no client has:
+// 401 invalid_credentials, after the same argon2id work as a wrong
+// password. Each start leaves a failed-login count behind (of the address
+// and the source address), which would lock the next ones out: reset.
+func loginOfAnUnknownEmail() sampleEvent {
+	const route, path = "POST /auth/login", "/auth/login"
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: route, RawPath: path,
+		Headers: map[string]string{"content-type": "application/json", "host": "abc123.execute-api.us-east-1.amazonaws.com"},
+		Body:    `{"email":"nobody@coldstart.example","password":"not the password of anyone"}`,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RouteKey: route, Stage: "$default", RequestID: "coldstart-login",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: path, Protocol: "HTTP/1.1", SourceIP: "203.0.113.10"},
+		},
+	}
+	body, _ := json.Marshal(ev)
+	return sampleEvent{path: "(made) POST /auth/login, unknown email", body: body, want: 401,
+		reset: []string{"LOGIN#", "RATE#auth_"}} // dynamo.LoginGuardKey; the auth function's rate limits
+}
+
+// authorizerEvent is the request API Gateway sends the session authorizer
+// for routeKey with token (app.AuthorizerRequest, as the local tools make
+// it); the answer must admit the session: isAuthorized true, verdict ok.
+func authorizerEvent(routeKey, token string) (sampleEvent, error) {
+	method, path, _ := strings.Cut(routeKey, " ")
+	r, err := http.NewRequest(method, path, nil)
+	if err != nil {
+		return sampleEvent{}, err
+	}
+	r.Host = "abc123.execute-api.us-east-1.amazonaws.com"
+	r.RemoteAddr = "203.0.113.10:443"
+	r.Header.Set("Authorization", "Bearer "+token)
+	body, err := json.Marshal(app.AuthorizerRequest(r, routeKey))
+	if err != nil {
+		return sampleEvent{}, err
+	}
+	return sampleEvent{path: "(made) authorizer request for " + routeKey + ", a live session", body: body, check: sessionAdmitted}, nil
+}
+
+// sessionAdmitted fails unless the authorizer's answer admits the session.
+func sessionAdmitted(answer []byte) error {
+	var resp events.APIGatewayV2CustomAuthorizerSimpleResponse
+	if err := json.Unmarshal(answer, &resp); err != nil {
+		return fmt.Errorf("the answer is no authorizer response: %v: %.200s", err, answer)
+	}
+	if s := principal.SessionFromAuthorizer(resp.Context); !resp.IsAuthorized || s.Verdict != principal.VerdictOK {
+		return fmt.Errorf("the session was not admitted: %.300s", answer)
+	}
+	return nil
 }
 
 // checkStatus fails unless the Lambda response is an HTTP API response

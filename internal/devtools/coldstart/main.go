@@ -10,8 +10,11 @@
 // Then it starts each binary n times as a Lambda sandbox would: the
 // sandbox's environment and the template's, a Runtime API of its own
 // (package runtimeapi) on loopback, DynamoDB Local with the service's
-// table. Each start gets one real sample event from events/; a wrong answer
-// fails the run, since timing a broken function tells nothing.
+// table. Each start gets one real sample event from events/ (a GET), or,
+// for a function without one, an event made here (events.go): the session
+// authorizer an authorizer request carrying the token of a session the
+// bench created, the auth function a login of an unknown email. A wrong
+// answer fails the run, since timing a broken function tells nothing.
 //
 // Per row it reports Init (exec → the runtime's first /next, Lambda's init
 // phase) and first response (exec → the answer to the first event) and how
@@ -28,9 +31,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 
+	"clientarea/internal/devtools/localapi"
 	"clientarea/internal/devtools/samtemplate"
 )
 
@@ -143,13 +149,14 @@ func (b *bench) prepare(ctx context.Context, tpl *samtemplate.Template, buildFla
 	}
 	b.onClose(db.Stop)
 	b.dbEndpoint = db.Endpoint
-	rb := rowBuilder{root: tpl.Dir, hostDir: hostDir, armDir: armDir, configs: configs, dbEndpoint: db.Endpoint, onClose: b.onClose}
+	rb := rowBuilder{tpl: tpl, root: tpl.Dir, hostDir: hostDir, armDir: armDir, configs: configs, dbEndpoint: db.Endpoint, onClose: b.onClose}
 	b.targets, err = rb.rows(names)
 	return err
 }
 
 // rowBuilder makes the table's rows.
 type rowBuilder struct {
+	tpl                   *samtemplate.Template
 	root, hostDir, armDir string
 	configs               map[string]fnConfig
 	dbEndpoint            string
@@ -173,7 +180,7 @@ func (b *rowBuilder) rows(names []string) ([]*target, error) {
 			}
 			t.config.env = withoutVar(t.config.env, "OTP_KEY_SECRET_ARN")
 			t.extra = append(t.extra, "CLIENTAREA_OTP_KEY="+randomKey())
-			t.note = "OTP key from CLIENTAREA_OTP_KEY, OTP_KEY_SECRET_ARN unset: the Secrets Manager read at cold start is not timed in this row (see " + extra.name + ")"
+			t.note = withNote(t.note, "OTP key from CLIENTAREA_OTP_KEY, OTP_KEY_SECRET_ARN unset: the Secrets Manager read at cold start is not timed in this row (see "+extra.name+")")
 			out = append(out, extra)
 		}
 		sms, err := b.withFirstSMS(t)
@@ -187,13 +194,19 @@ func (b *rowBuilder) rows(names []string) ([]*target, error) {
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no functions under %s", filepath.Join(b.root, "functions"))
 	}
-	// The baseline gets the first function's sandbox without its variables,
-	// and its event, which it ignores: it reads as much from /next.
-	sandbox := out[0].config
+	// The baseline gets the sandbox of the first function answering a
+	// sample of events/ (the first function, if none does) without its
+	// variables, and that event, which it ignores: it reads as much from
+	// /next.
+	like := out[0]
+	if i := slices.IndexFunc(out, func(t *target) bool { return strings.HasPrefix(t.event.path, "events") }); i >= 0 {
+		like = out[i]
+	}
+	sandbox := like.config
 	sandbox.env = nil
 	hello := &target{name: "hello", fn: "hello", bin: filepath.Join(b.hostDir, "hello"),
 		arm64: filepath.Join(b.armDir, "hello"), config: sandbox,
-		event: sampleEvent{path: out[0].event.path, body: out[0].event.body, want: 200},
+		event: sampleEvent{path: like.event.path, body: like.event.body, want: 200},
 		note:  "aws-lambda-go hello world (internal/devtools/coldstart/hello), the baseline of the Δ columns"}
 	return append([]*target{hello}, out...), nil
 }
@@ -203,12 +216,61 @@ func (b *rowBuilder) function(name string) (*target, error) {
 	if !ok {
 		return nil, fmt.Errorf("functions/%s has no function in template.yaml", name)
 	}
-	ev, err := pickEvent(b.root, name)
+	ev, err := b.event(name)
 	if err != nil {
 		return nil, err
 	}
-	return &target{name: name, fn: name, bin: filepath.Join(b.hostDir, name), arm64: filepath.Join(b.armDir, name),
-		config: cfg, extra: []string{"DYNAMODB_ENDPOINT=" + b.dbEndpoint}, event: ev}, nil
+	t := &target{name: name, fn: name, bin: filepath.Join(b.hostDir, name), arm64: filepath.Join(b.armDir, name),
+		config: cfg, extra: []string{"DYNAMODB_ENDPOINT=" + b.dbEndpoint}, event: ev}
+	if len(ev.reset) > 0 {
+		t.verify = func() error { return forget(context.Background(), b.dbEndpoint, ev.reset...) }
+	}
+	switch {
+	case localapi.IsAuthorizerFunction(b.tpl, name):
+		t.note = "the session authorizer admitting a live session: one BatchGetItem (the session and the session settings)"
+	case name == "auth":
+		t.note = "first response includes one argon2id hash (an unknown email costs the same as a wrong password): the route's own cost, not the cold start's"
+	}
+	return t, nil
+}
+
+// event is what fn gets: an authorizer request for an authorizer
+// function, a made event for a function without a GET to time, or else
+// its first GET in events/ expected to succeed.
+func (b *rowBuilder) event(fn string) (sampleEvent, error) {
+	if localapi.IsAuthorizerFunction(b.tpl, fn) {
+		route, ok := guardedRoute(b.tpl, fn)
+		if !ok {
+			return sampleEvent{}, fmt.Errorf("the authorizer function %s guards no route in template.yaml", fn)
+		}
+		token, err := liveSession(context.Background(), b.dbEndpoint)
+		if err != nil {
+			return sampleEvent{}, err
+		}
+		return authorizerEvent(route, token)
+	}
+	if made, ok := madeEvents[fn]; ok {
+		return made(), nil
+	}
+	return pickEvent(b.root, fn)
+}
+
+// guardedRoute is the first route (in name order) that the authorizer
+// function fn decides.
+func guardedRoute(tpl *samtemplate.Template, fn string) (string, bool) {
+	var routes []string
+	for _, f := range tpl.Functions {
+		for _, r := range f.Routes {
+			if a, ok := tpl.LambdaAuthorizerOf(r); ok && a.Function == fn {
+				routes = append(routes, r.Pattern())
+			}
+		}
+	}
+	slices.Sort(routes)
+	if len(routes) == 0 {
+		return "", false
+	}
+	return routes[0], true
 }
 
 // withSecretsManager is t as deployed: it reads its OTP key from the secret
@@ -230,7 +292,8 @@ func (b *rowBuilder) withSecretsManager(t *target, arn string) (*target, error) 
 		return nil
 	}
 	c.extra = append([]string{"SECRETSMANAGER_ENDPOINT=" + sm.URL}, t.extra...)
-	c.note = "OTP key read at cold start (GetSecretValue) from a fake Secrets Manager on loopback: the SDK's cost is timed, not AWS's network and TLS"
+	c.verify = then(t.verify, c.verify)
+	c.note = withNote(t.note, "OTP key read at cold start (GetSecretValue) from a fake Secrets Manager on loopback: the SDK's cost is timed, not AWS's network and TLS")
 	return &c, nil
 }
 
@@ -254,15 +317,39 @@ func (b *rowBuilder) withFirstSMS(t *target) (*target, error) {
 	c.event = ev
 	c.extra = append([]string{"SNS_ENDPOINT=" + sns.URL}, t.extra...)
 	var starts int64
-	c.verify = func() error {
+	c.verify = then(t.verify, func() error {
 		if starts++; sns.publishes.Load() != starts {
 			return fmt.Errorf("%d cold starts sent %d SMS", starts, sns.publishes.Load())
 		}
 		// Every start sends to the same number: forget its send limits.
 		return forgetSendLimits(context.Background(), b.dbEndpoint)
-	}
+	})
 	c.note = "first event sends an SMS (" + ev.path + ") to a fake SNS on loopback: includes the phone metadata's first use, the OTP engine's first write and the SNS client's first call; a one-off cost of the SMS routes, held to no first-response target"
 	return &c, nil
+}
+
+// withNote is note after the row's own one, if any.
+func withNote(own, note string) string {
+	if own == "" {
+		return note
+	}
+	return own + "; " + note
+}
+
+// then is a verify that runs first and then second (either may be nil).
+func then(first, second func() error) func() error {
+	if first == nil {
+		return second
+	}
+	return func() error {
+		if err := first(); err != nil {
+			return err
+		}
+		if second == nil {
+			return nil
+		}
+		return second()
+	}
 }
 
 // randomKey is an OTP key like the template's generated secret: 64

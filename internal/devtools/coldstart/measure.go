@@ -102,7 +102,7 @@ func startOnce(t *target) (sample, error) {
 	case errors.Is(err, errExited):
 		err = fmt.Errorf("%w (%v)", err, waitErr) // its exit status
 	case err == nil:
-		err = answerError(res, t.event.want)
+		err = answerError(res, t.event)
 	}
 	if err == nil && t.verify != nil {
 		err = t.verify()
@@ -134,11 +134,14 @@ func invoke(api *runtimeapi.Server, event []byte, exited <-chan struct{}) (runti
 	return res, err
 }
 
-func answerError(res runtimeapi.Result, want int) error {
+func answerError(res runtimeapi.Result, ev sampleEvent) error {
 	if res.Err != nil {
 		return fmt.Errorf("the function failed: %w", res.Err)
 	}
-	return checkStatus(res.Body, want)
+	if ev.check != nil {
+		return ev.check(res.Body)
+	}
+	return checkStatus(res.Body, ev.want)
 }
 
 // tail keeps the last max bytes written: a function's output, for the

@@ -1,7 +1,9 @@
 // Command devserver is `make run`: DynamoDB Local plus every function's
 // handler on one local HTTP server (default 127.0.0.1:3000), on exactly the
 // routes template.yaml gives each function, like `sam local start-api`
-// without a container per request. SMS and email go to GET /_dev/outbox.
+// without a container per request. A route template.yaml guards with a
+// Lambda authorizer (the session authorizer) runs that authorizer's real
+// function first, as API Gateway does. SMS and email go to GET /_dev/outbox.
 //
 // The server is for the developer's own machine: it takes a well-known
 // admin token and shows every code it "sends" to whoever asks. So it
@@ -30,8 +32,8 @@ import (
 	"syscall"
 	"time"
 
-	"clientarea/internal/app/registry"
 	"clientarea/internal/devtools/devenv"
+	"clientarea/internal/devtools/localapi"
 	"clientarea/internal/messaging"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
@@ -88,17 +90,33 @@ func run() error {
 	return srv.Shutdown(shutdown)
 }
 
-// routes mounts each function's handler on the routes template.yaml gives it.
+// routes mounts each function's handler on the routes template.yaml gives
+// it. A route that a Lambda authorizer guards runs that authorizer's
+// function first, as API Gateway does (localapi.Guard).
 func routes(ctx context.Context, env *devenv.Env) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
+	fns := localapi.Registry(ctx, env.Deps)
 	for _, fn := range env.Template.Functions {
-		h, err := registry.Build(ctx, fn.Name, env.Deps)
+		if localapi.IsAuthorizerFunction(env.Template, fn.Name) {
+			if _, err := fns.Authorizer(fn.Name); err != nil {
+				return nil, fmt.Errorf("template.yaml function %s: %w", fn.LogicalID, err)
+			}
+			continue
+		}
+		h, err := fns.Handler(fn.Name)
 		if err != nil {
+			return nil, fmt.Errorf("template.yaml function %s: %w", fn.LogicalID, err)
+		}
+		if h, err = localapi.Guard(env.Template, fn.Name, h, fns); err != nil {
 			return nil, fmt.Errorf("template.yaml function %s: %w", fn.LogicalID, err)
 		}
 		for _, r := range fn.Routes {
 			mux.Handle(r.Pattern(), h)
-			fmt.Printf("  %-8s %-50s -> %s\n", r.Method, r.Path, fn.Name)
+			guard := ""
+			if a, ok := env.Template.LambdaAuthorizerOf(r); ok {
+				guard = " (after " + a.Function + ")"
+			}
+			fmt.Printf("  %-8s %-50s -> %s%s\n", r.Method, r.Path, fn.Name, guard)
 		}
 	}
 	mux.Handle("/", devRoutes(env.Deps.Outbox))

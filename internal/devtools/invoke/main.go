@@ -3,6 +3,14 @@
 // Lambda handler (event → API proxy adapter → handler → DynamoDB Local) and
 // prints the API Gateway response, like `sam local invoke` without Docker.
 //
+// An event of a route that a Lambda authorizer guards (the session
+// authorizer) reaches the function as API Gateway would pass it: with the
+// requestContext.authorizer.lambda it carries, or else with the context
+// the real authorizer function answers for it, which runs first
+// (localapi.Invoke); API Gateway's own refusals (401, 403, 500) are
+// printed as its responses. FN=authorizer takes an authorizer request
+// event (events/authorizer/) and prints the authorizer's response.
+//
 // Like a deployed function, each invocation sees what earlier ones (and
 // `make run`) stored: it uses the DynamoDB Local of a running `make run`, or
 // starts one on the same port and data folder (.cache/dynamodb-data) for the
@@ -18,12 +26,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"clientarea/internal/app"
 	"clientarea/internal/app/registry"
 	"clientarea/internal/devtools/devenv"
+	"clientarea/internal/devtools/localapi"
 	"clientarea/internal/platform/logging"
 )
 
@@ -57,12 +64,8 @@ func run(fn, eventPath string) error {
 		return err
 	}
 	defer env.Close()
-	h, err := registry.Build(ctx, fn, env.Deps)
-	if err != nil {
-		return err
-	}
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: fmt.Sprintf("invoke-%d", time.Now().UnixNano())})
-	out, err := lambda.NewHandler(app.LambdaHandler(h)).Invoke(ctx, payload)
+	out, err := localapi.Invoke(ctx, env.Template, localapi.Registry(ctx, env.Deps), fn, payload)
 	if err != nil {
 		return fmt.Errorf("function %s failed: %w", fn, err)
 	}

@@ -30,13 +30,37 @@ type Call struct {
 	Resource string `json:"resource"` // the ARN, or "*" when the action names none (SMS, TranslateText)
 	// LeadingKey is the partition key of a DynamoDB item call; "" when the
 	// request carries none, which makes a ForAllValues condition hold, as in IAM.
+	// A call naming several partitions at once (BatchGetItem,
+	// BatchWriteItem) holds them all (LeadingKeys): IAM's ForAllValues
+	// then needs every one of them allowed by the same statement.
 	LeadingKey string `json:"leading_key,omitempty"`
+}
+
+// keySeparator separates the partitions of a call that names several.
+const keySeparator = "\n"
+
+// LeadingKeys is the LeadingKey of a call naming the given partitions:
+// each once, sorted.
+func LeadingKeys(keys ...string) string {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	return strings.Join(slices.Compact(keys), keySeparator)
+}
+
+// Keys are the partitions the call names (none for "").
+func (c Call) Keys() []string {
+	if c.LeadingKey == "" {
+		return nil
+	}
+	return strings.Split(c.LeadingKey, keySeparator)
 }
 
 func (c Call) String() string {
 	s := c.Action + " on " + c.Resource
-	if c.LeadingKey != "" {
-		s += " (partition " + c.LeadingKey + ")"
+	if keys := c.Keys(); len(keys) == 1 {
+		s += " (partition " + keys[0] + ")"
+	} else if len(keys) > 1 {
+		s += " (partitions " + strings.Join(keys, ", ") + ")"
 	}
 	return s
 }
@@ -327,10 +351,21 @@ func (s Statement) matches(c Call) bool {
 	return slices.ContainsFunc(s.Actions, action) && slices.ContainsFunc(s.Resources, resource) && s.keyMatches(c.LeadingKey)
 }
 
+// keyMatches is IAM's ForAllValues: every partition the call names is one
+// of the statement's leading keys (a call naming none passes).
 func (s Statement) keyMatches(key string) bool {
 	if len(s.LeadingKeys) == 0 || key == "" {
 		return true
 	}
+	for _, one := range strings.Split(key, keySeparator) {
+		if !s.allowsKey(one) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s Statement) allowsKey(key string) bool {
 	for _, k := range s.LeadingKeys {
 		if k == key || (s.Like && like(k, key)) {
 			return true
@@ -361,7 +396,8 @@ func (f Function) Allows(c Call) bool {
 type Grant struct {
 	Sid                          string
 	Action, Resource, LeadingKey string
-	statement                    Statement
+	statement                    Statement // the grant alone: one action, resource, leading key
+	whole                        Statement // the statement it is part of
 }
 
 func (g Grant) String() string {
@@ -401,12 +437,31 @@ func (f Function) Grants() []Grant {
 					if k != "" {
 						one.LeadingKeys = []string{k}
 					}
-					out = append(out, Grant{Sid: s.Sid, Action: a, Resource: r, LeadingKey: k, statement: one})
+					out = append(out, Grant{Sid: s.Sid, Action: a, Resource: r, LeadingKey: k, statement: one, whole: s})
 				}
 			}
 		}
 	}
 	return out
+}
+
+// usedBy reports whether c needs the grant: the grant's statement applies
+// to c, and c names the grant's leading key (one of its partitions, for a
+// call naming several: the statement allows them together).
+func (g Grant) usedBy(c Call) bool {
+	alone := g.statement
+	alone.LeadingKeys = nil
+	if !alone.matches(c) || !g.whole.matches(c) {
+		return false
+	}
+	if g.LeadingKey == "" {
+		return true
+	}
+	keys := c.Keys()
+	if len(keys) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(keys, g.statement.allowsKey)
 }
 
 // Unused lists the function's grants that none of calls, the calls the
@@ -417,7 +472,7 @@ func (f Function) Unused(calls []Call) []Grant {
 	for _, g := range f.Grants() {
 		used := false
 		for _, c := range calls {
-			if g.statement.matches(c) && f.Allows(c) {
+			if g.usedBy(c) && f.Allows(c) {
 				used = true
 				break
 			}

@@ -309,3 +309,54 @@ func TestUnsupportedPoliciesAreErrors(t *testing.T) {
 		}
 	}
 }
+
+// A call naming several partitions (a batch) needs them all allowed by one
+// statement, as IAM's ForAllValues does: two statements that each allow
+// one of them do not allow the batch. Each of the statement's leading keys
+// that the batch names is used.
+func TestABatchNeedsEveryPartitionInOneStatement(t *testing.T) {
+	batch := Call{Action: "dynamodb:BatchGetItem", Resource: table, LeadingKey: LeadingKeys("SESSION#1", "CONFIG", "SESSION#1")}
+	if got := batch.Keys(); !slices.Equal(got, []string{"CONFIG", "SESSION#1"}) || !strings.Contains(batch.String(), "partitions CONFIG, SESSION#1") {
+		t.Fatalf("keys %v, %s", got, batch)
+	}
+	split := mustLoad(t, `
+        - Statement:
+            - Sid: Config
+              Effect: Allow
+              Action: dynamodb:BatchGetItem
+              Resource: !GetAtt Table.Arn
+              Condition:
+                ForAllValues:StringEquals:
+                  dynamodb:LeadingKeys: [CONFIG]
+            - Sid: Sessions
+              Effect: Allow
+              Action: dynamodb:BatchGetItem
+              Resource: !GetAtt Table.Arn
+              Condition:
+                ForAllValues:StringLike:
+                  dynamodb:LeadingKeys: ["SESSION#*"]
+`)
+	if split.Allows(batch) {
+		t.Fatal("a batch allowed by two statements together")
+	}
+	if !split.Allows(Call{Action: "dynamodb:BatchGetItem", Resource: table, LeadingKey: LeadingKeys("SESSION#1", "SESSION#2")}) {
+		t.Fatal("a batch of sessions denied")
+	}
+	together := mustLoad(t, `
+        - Statement:
+            - Sid: Read
+              Effect: Allow
+              Action: dynamodb:BatchGetItem
+              Resource: !GetAtt Table.Arn
+              Condition:
+                ForAllValues:StringLike:
+                  dynamodb:LeadingKeys: [CONFIG, "SESSION#*", "CLIENT#*"]
+`)
+	if !together.Allows(batch) {
+		t.Fatal("a batch denied by the statement allowing all its partitions")
+	}
+	unused := together.Unused([]Call{batch})
+	if len(unused) != 1 || unused[0].LeadingKey != "CLIENT#*" {
+		t.Fatalf("unused %v, want only CLIENT#*", unused)
+	}
+}

@@ -27,6 +27,8 @@ type Template struct {
 	TableID   string // the table's logical id
 	// DefaultAuthorizer is the HTTP API's default authorizer name.
 	DefaultAuthorizer string
+	// LambdaAuthorizers are the HTTP API's Lambda authorizers, by name.
+	LambdaAuthorizers map[string]LambdaAuthorizer
 
 	stack stack
 }
@@ -56,7 +58,60 @@ type Route struct {
 }
 
 // Pattern is the route as a Go ServeMux pattern ("GET /admin/config/general").
+// It is also the route's key in API Gateway ($context.routeKey).
 func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// LambdaAuthorizer is one Lambda authorizer of the HTTP API
+// (Auth.Authorizers.<name> with a FunctionArn).
+type LambdaAuthorizer struct {
+	Name string
+	// Function is the name of the function that decides (its functions/
+	// folder), from FunctionArn: !GetAtt <LogicalID>.Arn.
+	Function string
+	// PayloadFormatVersion and SimpleResponses are what the function is
+	// called with and answers.
+	PayloadFormatVersion string
+	SimpleResponses      bool
+	// Headers and Context are the identity sources: API Gateway answers 401
+	// without calling the function when one of the headers is missing or
+	// empty, and they key its cache of decisions.
+	Headers []string
+	Context []string
+	// CacheTTL is ReauthorizeEvery resolved in the test stack ("" when left out).
+	CacheTTL string
+}
+
+// IdentitySource is the identity sources as API Gateway writes them
+// ("$request.header.Authorization", "$context.routeKey"), in the order it
+// passes their values to the function.
+func (a LambdaAuthorizer) IdentitySource() []string {
+	var out []string
+	for _, h := range a.Headers {
+		out = append(out, "$request.header."+h)
+	}
+	for _, c := range a.Context {
+		out = append(out, "$context."+c)
+	}
+	return out
+}
+
+// Authorizer is the name of the authorizer that guards r: its own, or the
+// API's default ("NONE" when it has none).
+func (t *Template) Authorizer(r Route) string {
+	switch {
+	case r.Authorizer != "":
+		return r.Authorizer
+	case t.DefaultAuthorizer != "":
+		return t.DefaultAuthorizer
+	}
+	return "NONE"
+}
+
+// LambdaAuthorizerOf is the Lambda authorizer that guards r, if one does.
+func (t *Template) LambdaAuthorizerOf(r Route) (LambdaAuthorizer, bool) {
+	a, ok := t.LambdaAuthorizers[t.Authorizer(r)]
+	return a, ok
+}
 
 // TableDef is the DynamoDB table's definition.
 type TableDef struct {
@@ -113,8 +168,22 @@ type rawFunction struct {
 
 type rawAPI struct {
 	Auth struct {
-		DefaultAuthorizer string `yaml:"DefaultAuthorizer"`
+		DefaultAuthorizer string                   `yaml:"DefaultAuthorizer"`
+		Authorizers       map[string]rawAuthorizer `yaml:"Authorizers"`
 	} `yaml:"Auth"`
+}
+
+type rawAuthorizer struct {
+	FunctionArn                    yaml.Node `yaml:"FunctionArn"`
+	AuthorizerPayloadFormatVersion string    `yaml:"AuthorizerPayloadFormatVersion"`
+	EnableSimpleResponses          bool      `yaml:"EnableSimpleResponses"`
+	Identity                       struct {
+		Headers          []string  `yaml:"Headers"`
+		Context          []string  `yaml:"Context"`
+		QueryStrings     []string  `yaml:"QueryStrings"`
+		StageVariables   []string  `yaml:"StageVariables"`
+		ReauthorizeEvery yaml.Node `yaml:"ReauthorizeEvery"`
+	} `yaml:"Identity"`
 }
 
 // Find loads template.yaml from the current folder or the nearest parent
@@ -147,7 +216,8 @@ func Load(path string) (*Template, error) {
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
-	t := &Template{Dir: filepath.Dir(path), stack: stack{types: map[string]string{}, params: map[string]string{}}}
+	t := &Template{Dir: filepath.Dir(path), LambdaAuthorizers: map[string]LambdaAuthorizer{},
+		stack: stack{types: map[string]string{}, params: map[string]string{}}}
 	for id, p := range raw.Parameters {
 		t.stack.params[id] = joinScalars(&p.Default, ",")
 	}
@@ -182,12 +252,63 @@ func Load(path string) (*Template, error) {
 				return nil, fmt.Errorf("api %s: %w", id, err)
 			}
 			t.DefaultAuthorizer = api.Auth.DefaultAuthorizer
+			for name, raw := range api.Auth.Authorizers {
+				if raw.FunctionArn.Kind == 0 {
+					continue // a JWT authorizer
+				}
+				a, err := parseLambdaAuthorizer(name, raw, t.stack)
+				if err != nil {
+					return nil, fmt.Errorf("api %s: %w", id, err)
+				}
+				t.LambdaAuthorizers[name] = a
+			}
 		}
 	}
 	if tables != 1 {
 		return nil, fmt.Errorf("template has %d DynamoDB tables; the service expects exactly one", tables)
 	}
+	for name, a := range t.LambdaAuthorizers {
+		if _, ok := t.Function(a.Function); !ok {
+			return nil, fmt.Errorf("Lambda authorizer %s: no function %q in the template", name, a.Function)
+		}
+	}
 	return t, nil
+}
+
+// parseLambdaAuthorizer reads a Lambda authorizer. Its function must be
+// one of the template's (FunctionArn: !GetAtt <Id>.Arn, short or long),
+// and it may be identified only by headers and context variables, the
+// sources the local tools give it.
+func parseLambdaAuthorizer(name string, raw rawAuthorizer, s stack) (LambdaAuthorizer, error) {
+	a := LambdaAuthorizer{Name: name, PayloadFormatVersion: raw.AuthorizerPayloadFormatVersion,
+		SimpleResponses: raw.EnableSimpleResponses, Headers: raw.Identity.Headers, Context: raw.Identity.Context}
+	n := &raw.FunctionArn
+	var target string
+	switch {
+	case n.Tag == "!GetAtt" && n.Kind == yaml.ScalarNode:
+		target = n.Value
+	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "Fn::GetAtt" && len(n.Content[1].Content) == 2:
+		target = n.Content[1].Content[0].Value + "." + n.Content[1].Content[1].Value
+	}
+	id, ok := strings.CutSuffix(target, ".Arn")
+	if !ok || s.types[id] != "AWS::Serverless::Function" {
+		return a, fmt.Errorf("Lambda authorizer %s: FunctionArn must be !GetAtt <a function of the template>.Arn", name)
+	}
+	a.Function = functionName(id)
+	if len(raw.Identity.QueryStrings) > 0 || len(raw.Identity.StageVariables) > 0 {
+		return a, fmt.Errorf("Lambda authorizer %s: only Headers and Context identity sources are understood by the local tools", name)
+	}
+	var err error
+	if a.CacheTTL, err = s.resolveOr(&raw.Identity.ReauthorizeEvery, ""); err != nil {
+		return a, fmt.Errorf("Lambda authorizer %s ReauthorizeEvery: %w", name, err)
+	}
+	return a, nil
+}
+
+// functionName is a function's name from its logical id: without
+// "Function", lower-cased (its functions/ folder).
+func functionName(logicalID string) string {
+	return strings.ToLower(strings.TrimSuffix(logicalID, "Function"))
 }
 
 func parseFunction(id string, props *yaml.Node, stack stack) (fn Function, err error) {
@@ -195,7 +316,7 @@ func parseFunction(id string, props *yaml.Node, stack stack) (fn Function, err e
 	if err := props.Decode(&raw); err != nil {
 		return Function{}, fmt.Errorf("function %s: %w", id, err)
 	}
-	fn = Function{LogicalID: id, Name: strings.ToLower(strings.TrimSuffix(id, "Function"))}
+	fn = Function{LogicalID: id, Name: functionName(id)}
 	if fn.Policies, err = parsePolicies(id, props, stack); err != nil {
 		return Function{}, err
 	}

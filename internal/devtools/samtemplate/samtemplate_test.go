@@ -1,6 +1,12 @@
 package samtemplate
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestFindParsesTheRepositoryTemplate(t *testing.T) {
 	tpl, err := Find()
@@ -77,5 +83,96 @@ func TestSandboxMergesGlobalsAndResolvesReferences(t *testing.T) {
 	}
 	if ver, _ := tpl.Function("verification"); ver.Sandbox.Env["TRANSLATE_ENABLED"] != "true" {
 		t.Fatalf("verification environment %v", ver.Sandbox.Env)
+	}
+}
+
+// The HTTP API's Lambda authorizers are read with the function behind
+// each, and a route names the one that guards it.
+func TestLambdaAuthorizersAreRead(t *testing.T) {
+	tpl, err := Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, ok := tpl.LambdaAuthorizers["ClientSession"]
+	if !ok {
+		t.Fatalf("no ClientSession authorizer in %v", tpl.LambdaAuthorizers)
+	}
+	if a.Function != "authorizer" || a.PayloadFormatVersion != "2.0" || !a.SimpleResponses || a.CacheTTL != "0" {
+		t.Fatalf("ClientSession parsed as %+v", a)
+	}
+	if got := a.IdentitySource(); !slices.Equal(got, []string{"$request.header.Authorization", "$context.routeKey"}) {
+		t.Fatalf("identity sources %v", got)
+	}
+	if _, ok := tpl.LambdaAuthorizers["AdminJwt"]; ok {
+		t.Fatal("the JWT authorizer read as a Lambda authorizer")
+	}
+	auth, ok := tpl.Function("auth")
+	if !ok {
+		t.Fatal("no auth function")
+	}
+	guarded := map[string]string{}
+	for _, r := range auth.Routes {
+		if a, ok := tpl.LambdaAuthorizerOf(r); ok {
+			guarded[r.Pattern()] = a.Function
+		}
+	}
+	if guarded["POST /auth/logout"] != "authorizer" || guarded["POST /auth/login"] != "" {
+		t.Fatalf("routes guarded by a Lambda authorizer: %v", guarded)
+	}
+	general, _ := tpl.Function("general")
+	if r := general.Routes[0]; tpl.Authorizer(r) != "AdminJwt" {
+		t.Fatalf("%s guarded by %q", r.Pattern(), tpl.Authorizer(r))
+	}
+	if tpl.Authorizer(Route{Method: "GET", Path: "/x"}) != tpl.DefaultAuthorizer {
+		t.Fatal("a route without an authorizer does not inherit the default")
+	}
+}
+
+// A Lambda authorizer must name a function of the template, in either
+// form of !GetAtt, and use only the identity sources the local tools give.
+func TestLambdaAuthorizerFunctionMustBeInTheTemplate(t *testing.T) {
+	cases := []struct {
+		arn, identity string
+		want          string // "" for a valid template, else part of the error
+	}{
+		{"!GetAtt GateFunction.Arn", "Headers: [Authorization]", ""},
+		{"{\"Fn::GetAtt\": [GateFunction, Arn]}", "Headers: [Authorization]", ""},
+		{"!GetAtt Table.Arn", "Headers: [Authorization]", "FunctionArn"},
+		{"arn:aws:lambda:us-east-1:123456789012:function:other", "Headers: [Authorization]", "FunctionArn"},
+		{"!GetAtt GateFunction.Arn", "QueryStrings: [token]", "identity sources"},
+	}
+	for _, c := range cases {
+		text := `
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties: {}
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        Authorizers:
+          Gate:
+            FunctionArn: ` + c.arn + `
+            AuthorizerPayloadFormatVersion: "2.0"
+            Identity:
+              ` + c.identity + `
+  GateFunction:
+    Type: AWS::Serverless::Function
+    Properties: {}
+`
+		path := filepath.Join(t.TempDir(), "template.yaml")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tpl, err := Load(path)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.arn, err)
+		case c.want == "" && tpl.LambdaAuthorizers["Gate"].Function != "gate":
+			t.Errorf("%s: authorizers %+v", c.arn, tpl.LambdaAuthorizers)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s %s: error %v, want one about %s", c.arn, c.identity, err, c.want)
+		}
 	}
 }

@@ -41,3 +41,16 @@ func (f *Fields) Err() error {
 	}
 	return Validation(f.list...)
 }
+
+// Include adds the field errors of a validation failure (another rule
+// set's, say) to f and returns nil; any other error is returned as it is.
+func (f *Fields) Include(err error) error {
+	e, ok := As(err)
+	if err == nil || !ok || e.Kind != Invalid || len(e.Fields) == 0 {
+		return err
+	}
+	for _, fe := range e.Fields {
+		f.Add(fe.Field, "%s", fe.Message)
+	}
+	return nil
+}

@@ -17,6 +17,7 @@ import (
 
 	"clientarea/internal/app"
 	"clientarea/internal/app/registry"
+	"clientarea/internal/devtools/localapi"
 	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/config"
@@ -83,18 +84,65 @@ func NewFor(t testing.TB, fn string) *Env {
 	return &Env{t: t, Deps: deps, Clock: clk, iam: log}
 }
 
-// Handler builds the named function's handler from a copy of Deps (with
-// the test's changes to it so far) whose AWS calls are that function's.
+// Handler builds the named function's handler as the HTTP API serves it:
+// each route template.yaml guards with a Lambda authorizer runs that
+// authorizer's real function first (app.Authorize, through
+// localapi.Guard), as in AWS, so that a handler test goes the deployed
+// way. Each function is built from a copy of Deps (with the test's changes
+// to it so far) whose AWS calls are that function's: the handler's its
+// own, the authorizer's the authorizer function's.
 func (e *Env) Handler(name string) http.Handler {
 	e.t.Helper()
-	deps := *e.Deps
-	deps.AWS = e.iam.recordAs(deps.AWS, name)
-	deps.Table.DB = dynamo.NewClient(deps.AWS, deps.Config.DynamoDBEndpoint)
-	h, err := registry.Build(context.Background(), name, &deps)
+	h, err := localapi.Guard(mustTemplate(e.t), name, e.Function(name), e.Functions())
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return h
+}
+
+// Function builds the named function's handler as Lambda runs it, with
+// nothing of API Gateway in front: what an event reaches once API Gateway
+// (or localapi.Invoke) has authorized it.
+func (e *Env) Function(name string) http.Handler {
+	e.t.Helper()
+	h, err := e.Functions().Handler(name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return h
+}
+
+// Authorizer builds the named authorizer function (the session
+// authorizer: "authorizer"), its AWS calls that function's.
+func (e *Env) Authorizer(name string) app.Authorizer {
+	e.t.Helper()
+	a, err := e.Functions().Authorizer(name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// Functions builds the environment's functions by name for localapi
+// (Guard, Invoke), each from its own copy of Deps as Handler does.
+func (e *Env) Functions() localapi.Functions { return envFunctions{e} }
+
+type envFunctions struct{ e *Env }
+
+// deps is a copy of the environment's Deps whose AWS calls are fn's.
+func (f envFunctions) deps(fn string) *app.Deps {
+	deps := *f.e.Deps
+	deps.AWS = f.e.iam.recordAs(deps.AWS, fn)
+	deps.Table.DB = dynamo.NewClient(deps.AWS, deps.Config.DynamoDBEndpoint)
+	return &deps
+}
+
+func (f envFunctions) Handler(name string) (http.Handler, error) {
+	return registry.Build(context.Background(), name, f.deps(name))
+}
+
+func (f envFunctions) Authorizer(name string) (app.Authorizer, error) {
+	return registry.Authorizer(context.Background(), name, f.deps(name))
 }
 
 // Request describes one HTTP request.

@@ -137,6 +137,42 @@ func iamCalls(tpl *samtemplate.Template, action string, params any) []samtemplat
 			c.Resource += "/index/" + *in.IndexName
 		}
 		return []samtemplate.Call{c}
+	case *dynamodb.BatchGetItemInput:
+		// One authorization per table for every partition of the batch
+		// (IAM's ForAllValues over all of them).
+		var out []samtemplate.Call
+		for _, req := range in.RequestItems {
+			var keys []string
+			for _, k := range req.Keys {
+				keys = append(keys, partition(tpl, k))
+			}
+			out = append(out, samtemplate.Call{Action: action, Resource: table, LeadingKey: samtemplate.LeadingKeys(keys...)})
+		}
+		return out
+	case *dynamodb.BatchWriteItemInput:
+		var out []samtemplate.Call
+		for _, writes := range in.RequestItems {
+			var keys []string
+			for _, w := range writes {
+				switch {
+				case w.PutRequest != nil:
+					keys = append(keys, partition(tpl, w.PutRequest.Item))
+				case w.DeleteRequest != nil:
+					keys = append(keys, partition(tpl, w.DeleteRequest.Key))
+				}
+			}
+			out = append(out, samtemplate.Call{Action: action, Resource: table, LeadingKey: samtemplate.LeadingKeys(keys...)})
+		}
+		return out
+	case *dynamodb.TransactGetItemsInput:
+		// Each read of a transaction is authorized as a GetItem.
+		var out []samtemplate.Call
+		for _, it := range in.TransactItems {
+			if it.Get != nil {
+				out = append(out, item("dynamodb:GetItem", it.Get.Key))
+			}
+		}
+		return out
 	case *dynamodb.TransactWriteItemsInput:
 		// A transaction needs the permission of each of its item operations.
 		var out []samtemplate.Call

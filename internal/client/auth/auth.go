@@ -1,0 +1,96 @@
+// Package auth is the auth function: how clients sign up, confirm their
+// email address and phone number, log in (with an SMS code as the second
+// factor when the client or the admins ask for one), refresh and end
+// sessions, and reset a forgotten password. Every rule reads the
+// configuration the admins saved, at request time (package settings).
+//
+// The steps of each flow are here; the things they work on live in their
+// own packages: the client profile (clients), sessions (session),
+// passwords (password), emailed single-use tokens (linktoken) and SMS
+// codes (otp).
+package auth
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"clientarea/internal/app"
+	"clientarea/internal/app/outbound"
+	"clientarea/internal/client/clients"
+	"clientarea/internal/client/linktoken"
+	"clientarea/internal/client/session"
+	"clientarea/internal/client/settings"
+	"clientarea/internal/messaging"
+	"clientarea/internal/otp"
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/principal"
+	"clientarea/internal/platform/ratelimit"
+)
+
+// service holds what the flows need, built once per cold start.
+type service struct {
+	table    dynamo.Table
+	clock    clock.Clock
+	clients  clients.Store
+	sessions session.Store
+	tokens   linktoken.Store
+	codes    *otp.Engine
+	notify   messaging.Publisher
+	limiter  ratelimit.Limiter
+	guardKey []byte // keys the hashes that name the login guards
+}
+
+// Function wires the auth function. It sends SMS codes, so it refuses to
+// start without the OTP key.
+func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
+	key, err := outbound.OTPKey(ctx, d)
+	if err != nil {
+		return nil, fmt.Errorf("the auth function sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", err)
+	}
+	s := &service{
+		table: d.Table, clock: d.Clock,
+		clients:  clients.Store{Table: d.Table, Clock: d.Clock},
+		sessions: session.Store{Table: d.Table, Clock: d.Clock},
+		tokens:   linktoken.Store{Table: d.Table, Clock: d.Clock},
+		codes:    otp.New(d.Table, d.Clock, key, outbound.SMS(d)),
+		notify:   outbound.Notifications(d),
+		limiter:  ratelimit.Limiter{Table: d.Table},
+		guardKey: key,
+	}
+	return s.routes(), nil
+}
+
+func (s *service) routes() *httpapi.Router {
+	rt := httpapi.NewRouter()
+	rt.Handle("POST /auth/signup", s.signup)
+	rt.Handle("POST /auth/confirm-email", s.confirmEmail)
+	rt.Handle("POST /auth/login", s.login)
+	rt.Handle("POST /auth/login/verify", s.loginVerify)
+	rt.Handle("POST /auth/refresh", s.refresh)
+	rt.Handle("POST /auth/password-reset", s.passwordReset)
+	rt.Handle("POST /auth/password-reset/confirm", s.passwordResetConfirm)
+	// Behind the session authorizer.
+	rt.Handle("POST /auth/logout", s.logout, principal.RequireSession)
+	rt.Handle("POST /auth/confirm-email/resend", s.resendEmail, principal.RequireSession)
+	rt.Handle("POST /auth/confirm-phone", s.confirmPhone, principal.RequireSession)
+	rt.Handle("POST /auth/confirm-phone/resend", s.resendPhone, principal.RequireSession)
+	return rt
+}
+
+// config reads the configuration that governs this request.
+func (s *service) config(ctx context.Context) (settings.Settings, error) {
+	return settings.Load(ctx, s.table)
+}
+
+// sessionAnswer is the "session" object of the answers.
+func sessionAnswer(t session.Tokens) map[string]any {
+	return map[string]any{"session": t}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	httpapi.WriteJSON(w, status, v)
+	return nil
+}

@@ -1,0 +1,66 @@
+package auth_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/testsupport/apptest"
+)
+
+// BenchmarkLogin is a password login through the auth function's handler
+// (argon2id included) against DynamoDB Local, next to a bare GetItem on
+// the same table; each reports its median and 99th percentile.
+//
+//	make bench   (or: go run ./internal/devtools/testenv -- go test -run '^$' -bench Login ./internal/client/auth/)
+func BenchmarkLogin(b *testing.B) {
+	env := apptest.New(b)
+	h := env.Handler("auth")
+	body := map[string]any{"email": ann, "password": strongPassword}
+	apptest.Do(b, h, apptest.Request{Method: http.MethodPost, Path: "/auth/signup", Body: body}).Expect(b, 201)
+	login := func() {
+		apptest.Do(b, h, apptest.Request{Method: http.MethodPost, Path: "/auth/login", Body: body}).Expect(b, 200)
+	}
+	unknown := map[string]any{"email": "nobody@example.com", "password": strongPassword}
+	b.Run("password", func(b *testing.B) { timed(b, login) })
+	// An unknown address costs the same: a dummy hash instead.
+	b.Run("unknown_email", func(b *testing.B) {
+		timed(b, func() {
+			apptest.Do(b, h, apptest.Request{Method: http.MethodPost, Path: "/auth/login", Body: unknown}).Expect(b, 401)
+			env.Clock.Advance(time.Hour) // keep the address's lockout out of the way
+		})
+	})
+	b.Run("bare_getitem", func(b *testing.B) {
+		in := &dynamodb.GetItemInput{TableName: aws.String(env.Deps.Table.Name),
+			Key: dynamo.ClientKey("x").KeyAttrs(), ConsistentRead: aws.Bool(true)}
+		timed(b, func() {
+			if _, err := env.Deps.Table.DB.GetItem(b.Context(), in); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// timed runs fn b.N times and reports the median and p99 in milliseconds.
+func timed(b *testing.B, fn func()) {
+	fn() // warm up
+	durations := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		fn()
+		durations = append(durations, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	ms := func(q float64) float64 {
+		return float64(durations[int(q*float64(len(durations)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(ms(0.5), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+}

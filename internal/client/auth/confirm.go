@@ -1,0 +1,180 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"log/slog"
+
+	"clientarea/internal/client/clients"
+	"clientarea/internal/client/linktoken"
+	"clientarea/internal/messaging"
+	"clientarea/internal/otp"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/principal"
+	"clientarea/internal/platform/ratelimit"
+)
+
+// How long an email-confirmation link works.
+const emailTokenTTL = 24 * time.Hour
+
+// sendEmailConfirmation issues c's confirmation token, makes it the only
+// one that works, and publishes the event a mailer turns into the email.
+func (s *service) sendEmailConfirmation(ctx context.Context, c clients.Client) error {
+	token, t, err := s.tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.ConfirmEmail, ClientID: c.ID,
+		Email: c.Email, CredentialsVersion: c.CredentialsVersion}, emailTokenTTL)
+	if err == nil {
+		err = s.clients.SetEmailToken(ctx, c, t.Hash)
+	}
+	if err == nil {
+		err = s.notify.Publish(ctx, messaging.Event{Kind: messaging.KindEmailVerification, ClientID: c.ID,
+			Email: c.Email, Language: c.Language, Data: map[string]string{"token": token}})
+	}
+	if err != nil {
+		slog.WarnContext(ctx, "the email confirmation was not sent", "client_id", c.ID, "error", err.Error())
+	}
+	return err
+}
+
+type tokenRequest struct {
+	Token string `json:"token"`
+}
+
+// confirmEmail uses an email-confirmation token: the token is consumed and
+// the address confirmed in one transaction, if the token is the client's
+// newest and the address still the one it was sent to.
+func (s *service) confirmEmail(w http.ResponseWriter, r *http.Request) error {
+	var req tokenRequest
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Token == "" {
+		return apperr.Validation(apperr.FieldError{Field: "token", Message: "is required"})
+	}
+	ctx := r.Context()
+	t, err := s.tokens.Peek(ctx, req.Token, linktoken.ConfirmEmail)
+	if err != nil {
+		return err
+	}
+	err = s.table.TransactWrite(ctx, []types.TransactWriteItem{
+		s.tokens.Consume(t), {Update: s.clients.ConfirmEmailUpdate(t.ClientID, t.Email, t.Hash)},
+	})
+	if len(dynamo.FailedConditions(err)) > 0 {
+		return linktoken.Invalid()
+	}
+	if err != nil {
+		return err
+	}
+	return s.writeConfirmation(ctx, w, t.ClientID)
+}
+
+// writeConfirmation answers the client's confirmation state.
+func (s *service) writeConfirmation(ctx context.Context, w http.ResponseWriter, clientID string) error {
+	c, err := s.clients.Get(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"status": c.StatusText(), "confirmation": c.Confirmation()})
+}
+
+// caller is the client of a session-guarded request.
+func (s *service) caller(ctx context.Context) (clients.Client, error) {
+	c, err := s.clients.Get(ctx, principal.SessionOf(ctx).ClientID)
+	if errors.Is(err, clients.ErrNotFound) {
+		return c, apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
+	}
+	return c, err
+}
+
+// What a client confirms.
+const (
+	emailAddress = "email address"
+	phoneNumber  = "phone number"
+)
+
+// pending returns the caller, refusing with 409 already_confirmed unless
+// what (emailAddress or phoneNumber) is still to be confirmed.
+func (s *service) pending(ctx context.Context, what string) (clients.Client, error) {
+	c, err := s.caller(ctx)
+	if err != nil {
+		return c, err
+	}
+	state := c.PhoneState
+	if what == emailAddress {
+		state = c.EmailState
+	}
+	if state != clients.Pending {
+		return c, apperr.Newf(apperr.Conflict, "already_confirmed", "the %s is already confirmed, or needs no confirmation", what)
+	}
+	return c, nil
+}
+
+// resendEmail sends a new confirmation email; the earlier links stop working.
+func (s *service) resendEmail(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.pending(ctx, emailAddress)
+	if err != nil {
+		return err
+	}
+	rule := ratelimit.Rule{Kind: "auth_mail_client", Subject: c.ID, Limit: mailsPerClient, Per: time.Hour}
+	if err := s.limit(ctx, rule); err != nil {
+		return err
+	}
+	if err := s.sendEmailConfirmation(ctx, c); err != nil {
+		return messaging.NotificationUnavailable().Because("resend email confirmation", err)
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"status": c.StatusText(), "confirmation": c.Confirmation()})
+}
+
+// confirmPhone confirms the client's number with the code sent to it.
+func (s *service) confirmPhone(w http.ResponseWriter, r *http.Request) error {
+	var req verifyRequest
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := req.check(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.pending(ctx, phoneNumber)
+	if err != nil {
+		return err
+	}
+	if err := s.codes.VerifyNumber(ctx, req.ChallengeID, otp.PhoneConfirmation, c.ID, c.Phone, req.Code); err != nil {
+		return err
+	}
+	if err := s.clients.ConfirmPhone(ctx, c, c.Phone); err != nil {
+		if errors.Is(err, clients.ErrChanged) {
+			return apperr.New(apperr.Conflict, "phone_changed", "the phone number changed meanwhile; confirm the new one")
+		}
+		return err
+	}
+	return s.writeConfirmation(ctx, w, c.ID)
+}
+
+// resendPhone sends a new confirmation code (the SMS limits apply).
+func (s *service) resendPhone(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.pending(ctx, phoneNumber)
+	if err != nil {
+		return err
+	}
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return err
+	}
+	ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+		Purpose: otp.PhoneConfirmation, Subject: c.ID, Phone: c.Phone, SourceIP: httpapi.SourceIP(ctx),
+		Language: c.Language, DefaultLanguage: cfg.Languages.Default,
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, ch)
+}

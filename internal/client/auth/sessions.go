@@ -1,0 +1,45 @@
+package auth
+
+import (
+	"net/http"
+
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/principal"
+)
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// refresh rotates a session's tokens (package session: a rotated refresh
+// token that comes back revokes the whole session).
+func (s *service) refresh(w http.ResponseWriter, r *http.Request) error {
+	var req refreshRequest
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.RefreshToken == "" {
+		return apperr.Validation(apperr.FieldError{Field: "refresh_token", Message: "is required"})
+	}
+	ctx := r.Context()
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return err
+	}
+	tokens, err := s.sessions.Refresh(ctx, req.RefreshToken, sessionLimits(cfg))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, sessionAnswer(tokens))
+}
+
+// logout ends the caller's session, server-side: its tokens stop working
+// at once (the authorizer reads the session on every request).
+func (s *service) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Revoke(r.Context(), principal.SessionOf(r.Context()).SessionID); err != nil {
+		return err
+	}
+	httpapi.WriteNoContent(w)
+	return nil
+}

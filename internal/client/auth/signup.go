@@ -1,0 +1,160 @@
+package auth
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"clientarea/internal/client/clients"
+	"clientarea/internal/client/password"
+	"clientarea/internal/client/settings"
+	"clientarea/internal/i18n/locales"
+	"clientarea/internal/otp"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/principal"
+	"clientarea/internal/sections/security"
+)
+
+type signupRequest struct {
+	Email    string  `json:"email"`
+	Password string  `json:"password"`
+	Phone    *string `json:"phone"`
+	Language *string `json:"language"`
+	Type     *string `json:"type"`
+}
+
+// signup creates a client, claims its email (and phone), starts what the
+// registration section asks to confirm and opens its first session.
+func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
+	var req signupRequest
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.limit(ctx, signupRule(httpapi.SourceIP(ctx))); err != nil {
+		return err
+	}
+	c, err := newClient(req, cfg, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	if c.PasswordHash, err = password.Hash(req.Password); err != nil {
+		return apperr.Internalf("hash password", err)
+	}
+	if err := s.clients.Create(ctx, c); err != nil {
+		return err
+	}
+	answer := map[string]any{"client_id": c.ID}
+	if c.EmailState == clients.Pending {
+		s.sendEmailConfirmation(ctx, c) // a failure leaves the resend route
+	}
+	if c.PhoneState == clients.Pending {
+		if ch, ok := s.sendPhoneConfirmation(ctx, c, cfg); ok {
+			answer["phone_challenge"] = ch
+		}
+	}
+	scope := principal.ScopeFull
+	if needsTFASetup(c, cfg) {
+		scope = principal.ScopeTFASetup
+	}
+	tokens, err := s.sessions.Create(ctx, c.ID, scope, sessionLimits(cfg), s.clients.CredentialsUnchanged(c))
+	if err != nil {
+		return err
+	}
+	answer["status"], answer["confirmation"], answer["session"] = c.StatusText(), c.Confirmation(), tokens
+	if scope == principal.ScopeTFASetup {
+		answer["tfa_setup_required"] = true
+	}
+	return writeJSON(w, http.StatusCreated, answer)
+}
+
+// newClient validates a sign-up against the configuration and returns the
+// client it creates (without its password hash).
+func newClient(req signupRequest, cfg settings.Settings, now time.Time) (clients.Client, error) {
+	var f apperr.Fields
+	email, emailOK := normalizeEmail(req.Email)
+	f.Check(emailOK, "email", "must be an email address such as ann@example.com")
+	if err := f.Include(password.Check(req.Password, email)); err != nil {
+		return clients.Client{}, err
+	}
+	lang := languageOf(req.Language, cfg)
+	f.Check(lang != "", "language", "must be one of the enabled languages %v", cfg.Languages.Enabled())
+	typ := cfg.Registration.DefaultClientType
+	if req.Type != nil {
+		typ = *req.Type
+	}
+	f.Check(slices.Contains(security.ClientTypes(), typ), "type", "must be one of %v", security.ClientTypes())
+	phoneGiven := req.Phone != nil && strings.TrimSpace(*req.Phone) != ""
+	f.Check(phoneGiven || !cfg.Registration.PhoneConfirmation(), "phone",
+		"is required: sign-ups are confirmed by SMS")
+	if err := f.Err(); err != nil {
+		return clients.Client{}, err
+	}
+	c := clients.Client{
+		ID: clients.NewID(), Email: email, Type: typ, Language: lang,
+		EmailState: clients.NotRequired, PhoneState: clients.NotRequired,
+		Status: defaultStatus, CreatedAt: now.UTC(),
+	}
+	if cfg.Registration.EmailConfirmation() {
+		c.EmailState = clients.Pending
+	}
+	if phoneGiven {
+		number, err := otp.CheckNumber(cfg.Security.OTPPolicy(), *req.Phone)
+		if err != nil {
+			return clients.Client{}, err
+		}
+		c.Phone = number
+		if cfg.Registration.PhoneConfirmation() {
+			c.PhoneState = clients.Pending
+		}
+	}
+	return c, nil
+}
+
+// defaultStatus is the verification status every client starts with.
+const defaultStatus = "Init"
+
+// languageOf is the client's language: the one asked for when it is
+// enabled ("" when it is not), else the default one.
+func languageOf(asked *string, cfg settings.Settings) string {
+	if asked == nil || *asked == "" {
+		return cfg.Languages.Default
+	}
+	code := *asked
+	if l, ok := locales.Lookup(code); ok {
+		code = l.Code
+	}
+	if !cfg.Languages.IsEnabled(code) {
+		return ""
+	}
+	return code
+}
+
+// needsTFASetup reports whether c must set up 2FA before anything else:
+// mandatory 2FA covers login, and c has no confirmed phone to receive codes.
+func needsTFASetup(c clients.Client, cfg settings.Settings) bool {
+	return cfg.Security.TFARequired("login") && !c.PhoneConfirmed()
+}
+
+// sendPhoneConfirmation sends the code that confirms c's number. Failing
+// (a send budget, SNS) does not undo the sign-up: the answer then carries
+// no challenge and the client asks for a code again on the resend route.
+func (s *service) sendPhoneConfirmation(ctx context.Context, c clients.Client, cfg settings.Settings) (otp.Challenge, bool) {
+	ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+		Purpose: otp.PhoneConfirmation, Subject: c.ID, Phone: c.Phone, SourceIP: httpapi.SourceIP(ctx),
+		Language: c.Language, DefaultLanguage: cfg.Languages.Default,
+	})
+	if err != nil {
+		slog.WarnContext(ctx, "sign-up: the phone confirmation code was not sent", "client_id", c.ID, "code", apperr.CodeOf(err))
+		return otp.Challenge{}, false
+	}
+	return ch, true
+}

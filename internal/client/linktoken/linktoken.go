@@ -1,0 +1,134 @@
+// Package linktoken makes the single-use tokens that go out by email: the
+// link that confirms an address, the link that resets a password. A token
+// is 256 random bits (base64url); only its SHA-256 is stored
+// (TOKEN#<hash>), with its purpose, client, the address it was sent to,
+// the client's credentials version when it was issued and its expiry. It
+// is consumed by a conditional Delete inside the transaction that does
+// what it proves, so it works once, even under concurrent use, and never
+// after it expired (whether or not TTL deleted it yet).
+package linktoken
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/clock"
+	"clientarea/internal/platform/dynamo"
+)
+
+// Purposes of tokens: a token works only for its own.
+const (
+	ConfirmEmail  = "confirm_email"
+	PasswordReset = "password_reset"
+)
+
+// Token is a stored token's record.
+type Token struct {
+	Hash               string    `dynamodbav:"-"`
+	Purpose            string    `dynamodbav:"purpose"`
+	ClientID           string    `dynamodbav:"client_id"`
+	Email              string    `dynamodbav:"email"`
+	CredentialsVersion int64     `dynamodbav:"credentials_version"`
+	ExpiresAt          time.Time `dynamodbav:"expires_at"`
+}
+
+// Store issues and reads tokens.
+type Store struct {
+	Table dynamo.Table
+	Clock clock.Clock
+}
+
+const tokenBytes = 32
+
+// Hash is the stored form of token.
+func Hash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Issue stores a new token for t (its Hash and ExpiresAt are set here, from
+// ttl) and returns the token to send, with the stored record.
+func (s Store) Issue(ctx context.Context, t Token, ttl time.Duration) (string, Token, error) {
+	b := make([]byte, tokenBytes)
+	_, _ = rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	t.Hash, t.ExpiresAt = Hash(token), s.Clock.Now().Add(ttl).UTC()
+	key := dynamo.TokenKey(t.Hash)
+	item, err := dynamo.MarshalItem(t, map[string]types.AttributeValue{
+		"PK": dynamo.S(key.PK), "SK": dynamo.S(key.SK), "type": dynamo.S(dynamo.TypeToken),
+		"expires_at": dynamo.S(sortable(t.ExpiresAt)), "ttl": dynamo.N(t.ExpiresAt.Add(time.Hour).Unix()),
+	})
+	if err != nil {
+		return "", Token{}, apperr.Internalf("encode token", err)
+	}
+	_, err = s.Table.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table.Name), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")})
+	if err != nil {
+		return "", Token{}, fmt.Errorf("store %s token: %w", t.Purpose, err)
+	}
+	return token, t, nil
+}
+
+// Invalid is the one answer for a token that is unknown, used, expired or
+// of another purpose: the caller cannot tell which.
+func Invalid() error {
+	return apperr.New(apperr.BadRequest, "token_invalid", "the link is invalid or has expired; ask for a new one")
+}
+
+// Peek returns the live token of purpose, without consuming it.
+func (s Store) Peek(ctx context.Context, token, purpose string) (Token, error) {
+	if len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+		return Token{}, Invalid()
+	}
+	hash := Hash(token)
+	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table.Name),
+		Key: dynamo.TokenKey(hash).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return Token{}, fmt.Errorf("read token: %w", err)
+	}
+	if out.Item == nil {
+		return Token{}, Invalid()
+	}
+	var t Token
+	var raw struct {
+		ExpiresAt string `dynamodbav:"expires_at"`
+	}
+	if err := dynamo.UnmarshalItem(out.Item, &t, "expires_at"); err != nil {
+		return Token{}, apperr.Internalf("decode token", err)
+	}
+	if err := dynamo.UnmarshalItem(out.Item, &raw); err != nil {
+		return Token{}, apperr.Internalf("decode token", err)
+	}
+	if t.ExpiresAt, err = time.Parse(time.RFC3339Nano, raw.ExpiresAt); err != nil {
+		return Token{}, apperr.Internalf("decode token", err)
+	}
+	t.Hash = hash
+	if t.Purpose != purpose || !s.Clock.Now().Before(t.ExpiresAt) {
+		return Token{}, Invalid()
+	}
+	return t, nil
+}
+
+// Consume is the transaction item that uses t up: it deletes the token if
+// it still exists, for its purpose, unexpired.
+func (s Store) Consume(t Token) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{
+		TableName: aws.String(s.Table.Name), Key: dynamo.TokenKey(t.Hash).KeyAttrs(),
+		ConditionExpression: aws.String("purpose = :p AND expires_at > :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":p": dynamo.S(t.Purpose), ":now": dynamo.S(sortable(s.Clock.Now())),
+		},
+	}}
+}
+
+func sortable(t time.Time) string { return t.UTC().Format(dynamo.SortableTime) }

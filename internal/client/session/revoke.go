@@ -1,0 +1,132 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"clientarea/internal/platform/dynamo"
+)
+
+// Revoke ends session id (logout). Ending a session that does not exist,
+// or no longer does, succeeds: the caller's aim holds.
+func (s Store) Revoke(ctx context.Context, sessionID string) error {
+	if !validID(sessionID) {
+		return nil
+	}
+	st, found, err := s.get(ctx, sessionID)
+	if err != nil || !found {
+		return err
+	}
+	return s.end(ctx, st.id, st.rec.ClientID)
+}
+
+// RevokeAll ends every session of clientID except the one named except (""
+// ends them all): after a password change or reset. The sessions go
+// first, then their entries, so that a failure part way leaves at worst
+// entries without sessions (which List skips and the next RevokeAll
+// deletes), never a session that nothing lists. A session created while it
+// runs may survive; a caller that must exclude that gives Create a check on
+// what it changed.
+func (s Store) RevokeAll(ctx context.Context, clientID, except string) error {
+	ids, err := s.sessionIDs(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return id == except })
+	sessions, entries := make([]dynamo.Key, len(ids)), make([]dynamo.Key, len(ids))
+	for i, id := range ids {
+		sessions[i], entries[i] = dynamo.SessionKey(id), dynamo.ClientSessionKey(clientID, id)
+	}
+	if err := batchDelete(ctx, s.Table, sessions); err != nil {
+		return fmt.Errorf("end the sessions of client %s: %w", clientID, err)
+	}
+	if err := batchDelete(ctx, s.Table, entries); err != nil {
+		return fmt.Errorf("end the sessions of client %s: %w", clientID, err)
+	}
+	return nil
+}
+
+// Info describes one session, for a client's list of its sessions.
+type Info struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	Scope      string    `json:"scope"`
+}
+
+// listed is what List reads of each session: never its hashes.
+var listed = projection{
+	expr:  "PK, SK, #client, #scope, #created, #seen",
+	names: map[string]string{"#client": "client_id", "#scope": "scope", "#created": "created_at", "#seen": "last_seen_at"},
+}
+
+// List returns the sessions of clientID still stored, newest first,
+// whether or not the current limits still admit them.
+func (s Store) List(ctx context.Context, clientID string) ([]Info, error) {
+	ids, err := s.sessionIDs(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]dynamo.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = dynamo.SessionKey(id)
+	}
+	items, err := batchGet(ctx, s.Table, keys, listed)
+	if err != nil {
+		return nil, fmt.Errorf("list the sessions of client %s: %w", clientID, err)
+	}
+	out := make([]Info, 0, len(items))
+	for _, id := range ids {
+		item, ok := items[dynamo.SessionKey(id)]
+		if !ok {
+			continue // ended between the two reads
+		}
+		st, err := decodeStored(id, item)
+		if err != nil {
+			return nil, err
+		}
+		if st.rec.ClientID == clientID {
+			out = append(out, Info{ID: id, CreatedAt: st.createdAt, LastSeenAt: st.lastSeenAt, Scope: st.rec.Scope})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, nil
+}
+
+// sessionIDs reads the ids of clientID's sessions from its client entries.
+func (s Store) sessionIDs(ctx context.Context, clientID string) ([]string, error) {
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table.Name),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":     dynamo.S(dynamo.ClientSessionKey(clientID, "").PK),
+			":prefix": dynamo.S(dynamo.SessionPrefix),
+		},
+		ProjectionExpression: aws.String("SK"),
+		ConsistentRead:       aws.Bool(true),
+	}
+	var ids []string
+	for {
+		res, err := s.Table.DB.Query(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("read the sessions of client %s: %w", clientID, err)
+		}
+		for _, item := range res.Items {
+			if id, ok := strings.CutPrefix(keyOf(item).SK, dynamo.SessionPrefix); ok {
+				ids = append(ids, id)
+			}
+		}
+		if len(res.LastEvaluatedKey) == 0 {
+			return ids, nil
+		}
+		in.ExclusiveStartKey = res.LastEvaluatedKey
+	}
+}

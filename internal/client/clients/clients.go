@@ -72,7 +72,9 @@ type Confirmation struct {
 }
 
 // Confirmation returns c's confirmation states.
-func (c Client) Confirmation() Confirmation { return Confirmation{Email: c.EmailState, Phone: c.PhoneState} }
+func (c Client) Confirmation() Confirmation {
+	return Confirmation{Email: c.EmailState, Phone: c.PhoneState}
+}
 
 // Confirmed reports whether nothing of sign-up confirmation is pending.
 func (c Client) Confirmed() bool { return c.EmailState != Pending && c.PhoneState != Pending }
@@ -143,7 +145,6 @@ func EmailTaken() error {
 func PhoneTaken() error {
 	return apperr.New(apperr.Conflict, "phone_taken", "this phone number belongs to another client")
 }
-
 
 func (s Store) profileItem(c Client) (map[string]types.AttributeValue, error) {
 	key := dynamo.ClientKey(c.ID)

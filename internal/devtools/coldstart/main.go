@@ -13,7 +13,7 @@
 // table. Each start gets one real sample event from events/ (a GET), or,
 // for a function without one, an event made here (events.go): the session
 // authorizer an authorizer request carrying the token of a session the
-// bench created, the auth function a login of an unknown email. A wrong
+// bench created, the auth function a refresh of an unknown session. A wrong
 // answer fails the run, since timing a broken function tells nothing.
 //
 // Per row it reports Init (exec → the runtime's first /next, Lambda's init
@@ -228,8 +228,6 @@ func (b *rowBuilder) function(name string) (*target, error) {
 	switch {
 	case localapi.IsAuthorizerFunction(b.tpl, name):
 		t.note = "the session authorizer admitting a live session: one BatchGetItem (the session and the session settings)"
-	case name == "auth":
-		t.note = "first response includes one argon2id hash (an unknown email costs the same as a wrong password): the route's own cost, not the cold start's"
 	}
 	return t, nil
 }

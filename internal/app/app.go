@@ -73,6 +73,7 @@ func New(cfg config.Config, awsCfg aws.Config, db dynamo.API, clk clock.Clock) *
 			AdminClaimName:  cfg.AdminClaimName,
 			AdminClaimValue: cfg.AdminClaimValue,
 			DevAdminToken:   cfg.DevAdminToken,
+			DevServiceToken: cfg.DevServiceToken,
 		},
 		Outbox: &messaging.Outbox{},
 	}

@@ -30,10 +30,11 @@ func LambdaHandler(h http.Handler) func(context.Context, events.APIGatewayV2HTTP
 }
 
 // fromAPIGateway moves what API Gateway vouches for (the request id, the
-// caller's address and the claims of a JWT its authorizer verified) into
-// the request's context. The address is sourceIp, the address of the TCP
-// connection API Gateway accepted, never a forwarded-for header a caller
-// can write.
+// caller's address, the claims of a JWT its authorizer verified, the
+// session authorizer's verdict, the IAM identity whose signature it
+// checked) into the request's context. The address is sourceIp, the
+// address of the TCP connection API Gateway accepted, never a
+// forwarded-for header a caller can write.
 func fromAPIGateway(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -49,6 +50,9 @@ func fromAPIGateway(h http.Handler) http.Handler {
 			}
 			if rc.Authorizer != nil && rc.Authorizer.Lambda != nil { // the session authorizer's verdict
 				ctx = principal.WithSession(ctx, principal.SessionFromAuthorizer(rc.Authorizer.Lambda))
+			}
+			if rc.Authorizer != nil && rc.Authorizer.IAM != nil { // an AWS_IAM route: the signer API Gateway verified
+				ctx = principal.WithIAM(ctx, rc.Authorizer.IAM.UserARN)
 			}
 		}
 		h.ServeHTTP(w, r.WithContext(ctx))

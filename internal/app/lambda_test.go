@@ -52,6 +52,49 @@ func TestLambdaHandlerPassesWhatAPIGatewayVouchesFor(t *testing.T) {
 	}
 }
 
+// On a route API Gateway authorises with AWS_IAM, the caller whose
+// signature it verified is the service the handler sees; no bearer token
+// is needed (none is honoured inside Lambda).
+func TestLambdaHandlerPassesTheIAMCaller(t *testing.T) {
+	const arn = "arn:aws:sts::123456789012:assumed-role/withdrawals/i-0abc"
+	rt := httpapi.NewRouter()
+	rt.Handle("POST /tfa/operation-tokens/consume", func(w http.ResponseWriter, r *http.Request) error {
+		p := principal.From(r.Context())
+		httpapi.WriteJSON(w, http.StatusOK, map[string]any{"subject": p.Subject, "service": p.Role == principal.Service})
+		return nil
+	}, principal.Resolver{}.RequireService)
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: "POST /tfa/operation-tokens/consume", RawPath: "/tfa/operation-tokens/consume",
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RequestID: "req-2", Stage: "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: "/tfa/operation-tokens/consume", SourceIP: "10.0.0.7"},
+			Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+				IAM: &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{
+					AccountID: "123456789012", CallerID: "AROAEXAMPLE:i-0abc", UserARN: arn,
+				},
+			},
+		},
+	}
+	res, err := LambdaHandler(rt)(context.Background(), ev)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("%d %v: %s", res.StatusCode, err, res.Body)
+	}
+	var got struct {
+		Subject string
+		Service bool
+	}
+	if err := json.Unmarshal([]byte(res.Body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != arn || !got.Service {
+		t.Fatalf("the handler saw %+v, want the IAM caller %s as a service", got, arn)
+	}
+	ev.RequestContext.Authorizer = nil // the same request without API Gateway's word is refused
+	if res, err = LambdaHandler(rt)(context.Background(), ev); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without the IAM context: %d %v, want 401", res.StatusCode, err)
+	}
+}
+
 // A function whose environment holds the dev admin token refuses its cold
 // start inside Lambda, and its log says why. The cold start exits the
 // process, so it runs in a child process of this test.

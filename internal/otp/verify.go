@@ -255,3 +255,18 @@ func (e *Engine) SubjectOf(ctx context.Context, id string, purpose Purpose) (str
 	}
 	return it.Subject, nil
 }
+
+// PurposeOf returns the purpose of subject's challenge id, for a verify
+// route that takes any of a subject's challenges (an operation's, whose
+// purpose names the operation). A challenge of another subject, or none,
+// answers otp_expired like an expired one: nothing is told about it.
+func (e *Engine) PurposeOf(ctx context.Context, id, subject string) (Purpose, error) {
+	it, err := e.get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if it.Subject != subject {
+		return "", expiredOrUnknown()
+	}
+	return Purpose(it.Purpose), nil
+}

@@ -11,6 +11,7 @@ import (
 
 	"clientarea/internal/app"
 	"clientarea/internal/client/auth"
+	"clientarea/internal/client/me"
 	"clientarea/internal/client/session"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/sections/documents"
@@ -29,6 +30,7 @@ var builders = map[string]app.Builder{
 	"languages":    languages.Function,
 	"security":     security.Function,
 	"auth":         auth.Function,
+	"me":           me.Function,
 }
 
 // authorizers maps each authorizer function's name (a Lambda authorizer of

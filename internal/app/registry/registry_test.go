@@ -97,15 +97,17 @@ func TestRoutesEqualTemplate(t *testing.T) {
 }
 
 // API Gateway's JWT authorizer guards every /admin route, and only those;
-// /me routes are behind the session authorizer; every other route names
-// its authorizer (NONE for an anonymous one) rather than inherit the
-// admins' default.
+// /me routes are behind the session authorizer; the services' /tfa routes
+// are IAM-authorized (AWS_IAM), and no other route is; every other route
+// names its authorizer (NONE for an anonymous one) rather than inherit
+// the admins' default.
 func TestAdminRoutesAreBehindTheJWTAuthorizer(t *testing.T) {
 	tpl := template(t)
 	for _, fn := range tpl.Functions {
 		for _, r := range fn.Routes {
 			auth := tpl.Authorizer(r)
 			_, lambda := tpl.LambdaAuthorizers[auth]
+			service := strings.HasPrefix(r.Path, "/tfa/")
 			switch admin := strings.HasPrefix(r.Path, "/admin/"); {
 			case admin && auth != "AdminJwt":
 				t.Errorf("%s: admin route has authorizer %q", r.Pattern(), auth)
@@ -113,7 +115,9 @@ func TestAdminRoutesAreBehindTheJWTAuthorizer(t *testing.T) {
 				if !lambda {
 					t.Errorf("%s: client route has authorizer %q, not the session authorizer", r.Pattern(), auth)
 				}
-			case strings.HasPrefix(r.Path, "/tfa/"):
+			case service != tpl.IAMAuthorized(r):
+				t.Errorf("%s: authorizer %q; the services' /tfa routes, and only they, are AWS_IAM", r.Pattern(), auth)
+			case service:
 			case !admin && (r.Authorizer == "" || auth == "AdminJwt"):
 				t.Errorf("%s: non-admin route must say Authorizer: NONE or name a Lambda authorizer, has %q", r.Pattern(), auth)
 			case !admin && auth != "NONE" && !lambda:
@@ -128,7 +132,8 @@ func TestAdminRoutesAreBehindTheJWTAuthorizer(t *testing.T) {
 // were never run), 401 unauthenticated, and with a verdict of
 // session_expired 401 session_expired, before it touches anything (the
 // function's DynamoDB client here reaches no server). Each such route
-// must be mounted behind principal.RequireSession.
+// must be mounted behind principal.RequireSession. (IAM-authorized
+// routes have no session: TestIAMRoutesRequireTheService.)
 func TestGuardedRoutesRequireTheSession(t *testing.T) {
 	tpl := template(t)
 	deps := buildDeps()
@@ -175,6 +180,78 @@ func TestGuardedRoutesRequireTheSession(t *testing.T) {
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 
+// No IAM-authorized (AWS_IAM) route trusts that API Gateway checked its
+// caller: locally nothing does, and the function serves the same handler.
+// Each one of every function answers a request without credentials (no
+// Authorization header, no IAM identity) 401 unauthenticated, and one
+// with credentials that are no service's (a client session's verdict, the
+// admin token, another bearer) 401 or 403, before it touches anything.
+// Each such route must be mounted behind principal.Resolver.RequireService.
+func TestIAMRoutesRequireTheService(t *testing.T) {
+	tpl := template(t)
+	deps := buildDeps()
+	deps.Config.DevAdminToken = "admin-token"
+	deps.Auth.DevAdminToken = "admin-token"
+	iam := 0
+	for _, fn := range tpl.Functions {
+		if localapi.IsAuthorizerFunction(tpl, fn.Name) {
+			continue
+		}
+		var h http.Handler
+		for _, r := range fn.Routes {
+			if !tpl.IAMAuthorized(r) {
+				continue
+			}
+			if h == nil {
+				rt, err := registry.Build(context.Background(), fn.Name, deps)
+				if err != nil {
+					t.Errorf("template function %s is not registered: %v", fn.LogicalID, err)
+					break
+				}
+				h = rt
+			}
+			iam++
+			path := pathParam.ReplaceAllString(r.Path, "x")
+			session := principal.Session{Verdict: principal.VerdictOK, ClientID: "c1", SessionID: "s1", Scope: principal.ScopeFull}
+			cases := []struct {
+				name, token string
+				session     *principal.Session
+				statuses    []int
+			}{
+				{"no credentials", "", nil, []int{401}},
+				{"a client session", "", &session, []int{401, 403}},
+				{"a client session's bearer", "session-token", &session, []int{401, 403}},
+				{"the admin token", "admin-token", nil, []int{401, 403}},
+				{"the default dev service token, which deployed functions do not take", "dev-service", nil, []int{401, 403}},
+			}
+			for _, c := range cases {
+				req := httptest.NewRequest(r.Method, path, strings.NewReader("{}"))
+				req.Header.Set("Content-Type", "application/json")
+				if c.token != "" {
+					req.Header.Set("Authorization", "Bearer "+c.token)
+				}
+				if c.session != nil {
+					req = req.WithContext(principal.WithSession(req.Context(), *c.session))
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				var problem map[string]any
+				_ = json.Unmarshal(rec.Body.Bytes(), &problem)
+				ok := slices.Contains(c.statuses, rec.Code) && rec.Header().Get("Content-Type") == "application/problem+json"
+				if c.token == "" && c.session == nil {
+					ok = ok && problem["code"] == "unauthenticated"
+				}
+				if !ok {
+					t.Errorf("%s (%s) with %s: %d %s, want %v", r.Pattern(), fn.Name, c.name, rec.Code, rec.Body, c.statuses)
+				}
+			}
+		}
+	}
+	if iam == 0 {
+		t.Error("template.yaml has no AWS_IAM route")
+	}
+}
+
 // Every sample event in events/ goes through its function's real Lambda
 // handler and gets the status events/expectations.json names. Events of one
 // function run in name order against one fresh table.
@@ -210,6 +287,9 @@ func TestSampleEvents(t *testing.T) {
 	for fn, events := range byFunction {
 		t.Run(fn, func(t *testing.T) {
 			env := apptest.New(t)
+			// The events carry the local tools' service token, as make invoke sends them.
+			env.Deps.Config.DevServiceToken = config.DefaultDevServiceToken
+			env.Deps.Auth.DevServiceToken = config.DefaultDevServiceToken
 			sort.Strings(events)
 			for _, rel := range events {
 				want := expected[rel]

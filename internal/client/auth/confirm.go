@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -46,9 +47,10 @@ type tokenRequest struct {
 	Token string `json:"token"`
 }
 
-// confirmEmail uses an email-confirmation token: the token is consumed and
-// the address confirmed in one transaction, if the token is the client's
-// newest and the address still the one it was sent to.
+// confirmEmail uses an emailed confirmation token: the address given at
+// sign-up is confirmed, or the address a client asked to change to
+// replaces the old one (package me). Either way the token is consumed in
+// the transaction that does it.
 func (s *service) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 	var req tokenRequest
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
@@ -58,20 +60,49 @@ func (s *service) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Validation(apperr.FieldError{Field: "token", Message: "is required"})
 	}
 	ctx := r.Context()
-	t, err := s.tokens.Peek(ctx, req.Token, linktoken.ConfirmEmail)
+	t, err := s.tokens.Peek(ctx, req.Token, linktoken.ConfirmEmail, linktoken.ChangeEmail)
 	if err != nil {
 		return err
 	}
-	err = s.table.TransactWrite(ctx, []types.TransactWriteItem{
-		s.tokens.Consume(t), {Update: s.clients.ConfirmEmailUpdate(t.ClientID, t.Email, t.Hash)},
-	})
-	if len(dynamo.FailedConditions(err)) > 0 {
-		return linktoken.Invalid()
+	if t.Purpose == linktoken.ChangeEmail {
+		err = s.changeEmail(ctx, t)
+	} else {
+		err = s.table.TransactWrite(ctx, []types.TransactWriteItem{
+			s.tokens.Consume(t), {Update: s.clients.ConfirmEmailUpdate(t.ClientID, t.Email, t.Hash)},
+		})
+		if len(dynamo.FailedConditions(err)) > 0 {
+			err = linktoken.Invalid()
+		}
 	}
 	if err != nil {
 		return err
 	}
 	return s.writeConfirmation(ctx, w, t.ClientID)
+}
+
+// changeEmail makes the address t was sent to its client's address: the
+// new address is claimed, the old released, the token used, at once.
+func (s *service) changeEmail(ctx context.Context, t linktoken.Token) error {
+	c, err := s.clients.Get(ctx, t.ClientID)
+	if errors.Is(err, clients.ErrNotFound) || (err == nil && c.PendingEmail != t.Email) {
+		return linktoken.Invalid()
+	}
+	if err != nil {
+		return err
+	}
+	items, err := s.clients.ChangeEmailItems(c, t.Hash)
+	if err != nil {
+		return err
+	}
+	err = s.table.TransactWrite(ctx, append(items, s.tokens.Consume(t)))
+	failed := dynamo.FailedConditions(err)
+	switch {
+	case slices.Contains(failed, 0):
+		return clients.EmailTaken()
+	case len(failed) > 0:
+		return linktoken.Invalid()
+	}
+	return err
 }
 
 // writeConfirmation answers the client's confirmation state.

@@ -37,7 +37,7 @@ func (s *service) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var f apperr.Fields
-	email, _ := normalizeEmail(req.Email)
+	email, _ := clients.NormalizeEmail(req.Email)
 	f.Check(email != "", "email", "is required")
 	f.Check(req.Password != "", "password", "is required")
 	f.Check(len(req.Password) <= 4*password.MaxLength, "password", "is too long")

@@ -44,7 +44,7 @@ func (s *service) passwordReset(w http.ResponseWriter, r *http.Request) error {
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	email, ok := normalizeEmail(req.Email)
+	email, ok := clients.NormalizeEmail(req.Email)
 	if !ok {
 		return apperr.Validation(apperr.FieldError{Field: "email", Message: "must be an email address such as ann@example.com"})
 	}

@@ -80,7 +80,7 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 // client it creates (without its password hash).
 func newClient(req signupRequest, cfg settings.Settings, now time.Time) (clients.Client, error) {
 	var f apperr.Fields
-	email, emailOK := normalizeEmail(req.Email)
+	email, emailOK := clients.NormalizeEmail(req.Email)
 	f.Check(emailOK, "email", "must be an email address such as ann@example.com")
 	if err := f.Include(password.Check(req.Password, email)); err != nil {
 		return clients.Client{}, err

@@ -63,6 +63,10 @@ type Client struct {
 	// EmailToken is the hash of the newest email-confirmation token: only
 	// that one confirms, so a resend voids the earlier links.
 	EmailToken string `dynamodbav:"email_token,omitempty" json:"-"`
+	// PendingEmail is the address the client asked to change to, until its
+	// link is used; PendingEmailToken the hash of that link's token.
+	PendingEmail      string `dynamodbav:"pending_email,omitempty" json:"-"`
+	PendingEmailToken string `dynamodbav:"pending_email_token,omitempty" json:"-"`
 }
 
 // Confirmation is what sign-up confirmation still waits for.
@@ -222,7 +226,7 @@ func (s Store) update(id, expr, cond string, values map[string]types.AttributeVa
 func (s Store) run(ctx context.Context, op string, u *types.Update) error {
 	_, err := s.Table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: u.TableName, Key: u.Key,
 		UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
-		ExpressionAttributeValues: u.ExpressionAttributeValues})
+		ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues})
 	if dynamo.IsConditionFailed(err) {
 		return ErrChanged
 	}
@@ -277,4 +281,18 @@ func (s Store) ConfirmEmailUpdate(id, email, hash string) *types.Update {
 func (s Store) ConfirmPhone(ctx context.Context, c Client, number string) error {
 	return s.run(ctx, "confirm phone", s.update(c.ID, "SET phone_confirmation = :c", "phone = :p",
 		map[string]types.AttributeValue{":c": dynamo.S(Confirmed), ":p": dynamo.S(number)}))
+}
+
+// PhoneOwner returns the id of the client holding number, "" when none does.
+func (s Store) PhoneOwner(ctx context.Context, number string) (string, error) {
+	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: s.table(),
+		Key: dynamo.PhoneKey(number).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return "", fmt.Errorf("read phone claim: %w", err)
+	}
+	id, _ := out.Item["client_id"].(*types.AttributeValueMemberS)
+	if id == nil {
+		return "", nil
+	}
+	return id.Value, nil
 }

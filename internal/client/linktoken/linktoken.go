@@ -15,6 +15,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,7 +29,8 @@ import (
 
 // Purposes of tokens: a token works only for its own.
 const (
-	ConfirmEmail  = "confirm_email"
+	ConfirmEmail  = "confirm_email" // the address given at sign-up
+	ChangeEmail   = "change_email"  // a new address a client asked to change to
 	PasswordReset = "password_reset"
 )
 
@@ -85,8 +87,9 @@ func Invalid() error {
 	return apperr.New(apperr.BadRequest, "token_invalid", "the link is invalid or has expired; ask for a new one")
 }
 
-// Peek returns the live token of purpose, without consuming it.
-func (s Store) Peek(ctx context.Context, token, purpose string) (Token, error) {
+// Peek returns the live token if it is of one of purposes, without
+// consuming it.
+func (s Store) Peek(ctx context.Context, token string, purposes ...string) (Token, error) {
 	if len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
 		return Token{}, Invalid()
 	}
@@ -113,7 +116,7 @@ func (s Store) Peek(ctx context.Context, token, purpose string) (Token, error) {
 		return Token{}, apperr.Internalf("decode token", err)
 	}
 	t.Hash = hash
-	if t.Purpose != purpose || !s.Clock.Now().Before(t.ExpiresAt) {
+	if !slices.Contains(purposes, t.Purpose) || !s.Clock.Now().Before(t.ExpiresAt) {
 		return Token{}, Invalid()
 	}
 	return t, nil

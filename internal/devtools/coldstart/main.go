@@ -13,7 +13,8 @@
 // table. Each start gets one real sample event from events/ (a GET), or,
 // for a function without one, an event made here (events.go): the session
 // authorizer an authorizer request carrying the token of a session the
-// bench created, the auth function a refresh of an unknown session. A wrong
+// bench created, the auth function a refresh of an unknown session, the
+// me function GET /me of an admitted session of no client. A wrong
 // answer fails the run, since timing a broken function tells nothing.
 //
 // Per row it reports Init (exec → the runtime's first /next, Lambda's init

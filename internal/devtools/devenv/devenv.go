@@ -95,6 +95,8 @@ func DynamoDBPort() int {
 var localDefaults = map[string]string{
 	"TABLE_NAME":                 "clientarea-local",
 	"CLIENTAREA_DEV_ADMIN_TOKEN": config.DefaultDevAdminToken,
+	// Stands in for IAM on the routes internal services call.
+	"CLIENTAREA_DEV_SERVICE_TOKEN": config.DefaultDevServiceToken,
 	// A fixed, public key: fine for local codes, never used in AWS, where
 	// the functions read the key from Secrets Manager.
 	"CLIENTAREA_OTP_KEY": "local-development-otp-key-not-a-secret",

@@ -3,7 +3,10 @@
 // routes template.yaml gives each function, like `sam local start-api`
 // without a container per request. A route template.yaml guards with a
 // Lambda authorizer (the session authorizer) runs that authorizer's real
-// function first, as API Gateway does. SMS and email go to GET /_dev/outbox.
+// function first, as API Gateway does. A route authorized by IAM (AWS_IAM,
+// the services' routes) reaches its function as it is: there is no IAM
+// here, and the function takes the dev service token instead of a SigV4
+// signature. SMS and email go to GET /_dev/outbox.
 //
 // The server is for the developer's own machine: it takes a well-known
 // admin token and shows every code it "sends" to whoever asks. So it
@@ -15,7 +18,8 @@
 // Environment: HOST (127.0.0.1; 0.0.0.0 to listen on every interface, as in
 // a container), PORT (3000), DYNAMODB_PORT (8000), DYNAMODB_ENDPOINT (use a
 // DynamoDB that is already running instead), CLIENTAREA_DEV_ADMIN_TOKEN
-// (dev-admin), TABLE_NAME (clientarea-local), AWS_LAMBDA_LOG_LEVEL.
+// (dev-admin), CLIENTAREA_DEV_SERVICE_TOKEN (dev-service), TABLE_NAME
+// (clientarea-local), AWS_LAMBDA_LOG_LEVEL.
 package main
 
 import (
@@ -77,6 +81,8 @@ func run() error {
 	}
 	fmt.Printf("Admin token: %s   (curl -H 'Authorization: Bearer %s' http://%s/admin/config/general)\n",
 		env.Deps.Config.DevAdminToken, env.Deps.Config.DevAdminToken, addr)
+	fmt.Printf("Service token: %s   (in place of IAM on the AWS_IAM routes: -H 'Authorization: Bearer %s')\n",
+		env.Deps.Config.DevServiceToken, env.Deps.Config.DevServiceToken)
 	fmt.Println("Outbox: GET /_dev/outbox. Ctrl-C stops the server and DynamoDB Local.")
 
 	select {
@@ -92,7 +98,8 @@ func run() error {
 
 // routes mounts each function's handler on the routes template.yaml gives
 // it. A route that a Lambda authorizer guards runs that authorizer's
-// function first, as API Gateway does (localapi.Guard).
+// function first, as API Gateway does (localapi.Guard); an IAM-authorized
+// one reaches its function as it is.
 func routes(ctx context.Context, env *devenv.Env) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	fns := localapi.Registry(ctx, env.Deps)
@@ -115,6 +122,8 @@ func routes(ctx context.Context, env *devenv.Env) (*http.ServeMux, error) {
 			guard := ""
 			if a, ok := env.Template.LambdaAuthorizerOf(r); ok {
 				guard = " (after " + a.Function + ")"
+			} else if env.Template.IAMAuthorized(r) {
+				guard = " (AWS_IAM: the service token)"
 			}
 			fmt.Printf("  %-8s %-50s -> %s%s\n", r.Method, r.Path, fn.Name, guard)
 		}

@@ -8,8 +8,13 @@
 // requestContext.authorizer.lambda it carries, or else with the context
 // the real authorizer function answers for it, which runs first
 // (localapi.Invoke); API Gateway's own refusals (401, 403, 500) are
-// printed as its responses. FN=authorizer takes an authorizer request
-// event (events/authorizer/) and prints the authorizer's response.
+// printed as its responses. An event of a route authorized by IAM
+// (AWS_IAM) reaches the function as it is: with the
+// requestContext.authorizer.iam it carries (the signer API Gateway would
+// have verified), or else with what it carries instead, such as the dev
+// service token (CLIENTAREA_DEV_SERVICE_TOKEN, dev-service) as a bearer.
+// FN=authorizer takes an authorizer request event (events/authorizer/)
+// and prints the authorizer's response.
 //
 // Like a deployed function, each invocation sees what earlier ones (and
 // `make run`) stored: it uses the DynamoDB Local of a running `make run`, or

@@ -6,6 +6,14 @@
 // context the authorizer would have added (Invoke). The authorizer is the
 // real function, built like any other, and app.Authorize runs it as API
 // Gateway does.
+//
+// A route authorized by IAM (Authorizer: AWS_IAM) has no function in
+// front of it in AWS either: API Gateway checks the SigV4 signature and
+// the caller's execute-api:Invoke permission itself. There is no IAM
+// locally, so such a route reaches its handler as it is, and the
+// handler's own check of the calling service (principal.RequireService)
+// takes the dev service token instead: without credentials it answers
+// 401.
 package localapi
 
 import (
@@ -94,8 +102,8 @@ func Supported(a samtemplate.LambdaAuthorizer) error {
 
 // Guard returns h, the handler of the template function fn, with each of
 // fn's routes that a Lambda authorizer guards behind that authorizer
-// (app.Authorize). Its other routes, and every path none of them matches,
-// reach h as they are.
+// (app.Authorize). Its other routes (anonymous, JWT- or IAM-authorized
+// ones), and every path none of them matches, reach h as they are.
 func Guard(tpl *samtemplate.Template, fn string, h http.Handler, fns Functions) (http.Handler, error) {
 	f, ok := tpl.Function(fn)
 	if !ok {
@@ -138,7 +146,9 @@ func Guard(tpl *samtemplate.Template, fn string, h http.Handler, fns Functions) 
 //     otherwise the authorizer runs on the request first, as
 //     app.Authorize runs it, and its context is added to the event, or
 //     API Gateway's refusal is the answer;
-//   - otherwise the event goes straight to fn's Lambda handler.
+//   - otherwise (an anonymous, JWT- or IAM-authorized route, whose
+//     authorizer is API Gateway's own) the event goes straight to fn's
+//     Lambda handler, with whatever requestContext.authorizer it carries.
 func Invoke(ctx context.Context, tpl *samtemplate.Template, fns Functions, fn string, payload []byte) ([]byte, error) {
 	f, ok := tpl.Function(fn)
 	if !ok {

@@ -15,6 +15,7 @@ import (
 
 	"clientarea/internal/app"
 	"clientarea/internal/devtools/samtemplate"
+	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
 )
@@ -29,6 +30,7 @@ Resources:
     Properties:
       Auth:
         DefaultAuthorizer: Jwt
+        EnableIamAuthorizer: true
         Authorizers:
           Jwt:
             IdentitySource: $request.header.Authorization
@@ -57,6 +59,9 @@ Resources:
         Admin:
           Type: HttpApi
           Properties: {Path: /admin, Method: GET}
+        Service:
+          Type: HttpApi
+          Properties: {Path: /service, Method: POST, Auth: {Authorizer: AWS_IAM}}
 `
 
 func loadTemplate(t *testing.T, text string) *samtemplate.Template {
@@ -97,6 +102,15 @@ func (f *fakes) Handler(name string) (http.Handler, error) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"client": principal.From(r.Context()).Subject, "id": r.PathValue("id")})
 		return nil
 	}, principal.RequireSession)
+	// The function's own check of the calling service: a stand-in for
+	// principal.RequireService that wants any bearer token.
+	rt.Handle("POST /service", func(w http.ResponseWriter, r *http.Request) error {
+		if r.Header.Get("Authorization") == "" {
+			return apperr.New(apperr.Unauthenticated, "unauthenticated", "a service's credentials are required")
+		}
+		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"service": "yes"})
+		return nil
+	})
 	return rt, nil
 }
 
@@ -279,6 +293,54 @@ func TestTheTemplatesAuthorizersAreSupported(t *testing.T) {
 		}
 		if f, _ := tpl.Function(a.Function); len(f.Routes) != 0 {
 			t.Errorf("authorizer function %s serves routes %v", f.Name, f.Routes)
+		}
+	}
+}
+
+// An IAM-authorized route has no function in front of it: the dev server
+// and the invoker hand its requests to the handler as they are, and the
+// handler's own check answers one without credentials (401 problem+json,
+// not API Gateway's bare answer). No authorizer runs.
+func TestIAMRoutesReachTheHandlerAsTheyAre(t *testing.T) {
+	tpl := loadTemplate(t, testTemplate)
+	route := samtemplate.Route{Method: "POST", Path: "/service", Authorizer: "AWS_IAM"}
+	if !tpl.IAMAuthorized(route) {
+		t.Fatal("POST /service is not IAM-authorized")
+	}
+	if _, guarded := tpl.LambdaAuthorizerOf(route); guarded {
+		t.Fatal("POST /service guarded by a Lambda authorizer")
+	}
+	f := &fakes{resp: okSession()}
+	h, _ := f.Handler("shop")
+	g, err := Guard(tpl, "shop", h, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"", "dev-service"} {
+		r := httptest.NewRequest("POST", "/service", strings.NewReader("{}"))
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		g.ServeHTTP(rec, r)
+		want := 200
+		if token == "" {
+			want = 401
+		}
+		if rec.Code != want || len(f.calls) != 0 {
+			t.Fatalf("Guard, token %q: %d %s, %d authorizer calls", token, rec.Code, rec.Body, len(f.calls))
+		}
+		if token == "" && (rec.Header().Get("Content-Type") != "application/problem+json" || !strings.Contains(rec.Body.String(), `"unauthenticated"`)) {
+			t.Fatalf("Guard without credentials: %s %s", rec.Header(), rec.Body)
+		}
+
+		out, err := Invoke(context.Background(), tpl, f, "shop", event(t, "POST", "/service", "POST /service", token, nil))
+		res := response(t, out)
+		if err != nil || res.StatusCode != want || len(f.calls) != 0 {
+			t.Fatalf("Invoke, token %q: %v %+v, %d authorizer calls", token, err, res, len(f.calls))
+		}
+		if token == "" && !strings.Contains(res.Body, `"unauthenticated"`) {
+			t.Fatalf("Invoke without credentials: %+v", res)
 		}
 	}
 }

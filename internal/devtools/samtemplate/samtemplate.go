@@ -29,6 +29,9 @@ type Template struct {
 	DefaultAuthorizer string
 	// LambdaAuthorizers are the HTTP API's Lambda authorizers, by name.
 	LambdaAuthorizers map[string]LambdaAuthorizer
+	// IAMAuthorizerEnabled is the HTTP API's Auth.EnableIamAuthorizer:
+	// routes may then name IAMAuthorizer.
+	IAMAuthorizerEnabled bool
 
 	stack stack
 }
@@ -95,6 +98,13 @@ func (a LambdaAuthorizer) IdentitySource() []string {
 	return out
 }
 
+// The authorizer names SAM gives a meaning of its own: no authorizer, and
+// IAM authorization (SigV4-signed requests, execute-api:Invoke).
+const (
+	NoAuthorizer  = "NONE"
+	IAMAuthorizer = "AWS_IAM"
+)
+
 // Authorizer is the name of the authorizer that guards r: its own, or the
 // API's default ("NONE" when it has none).
 func (t *Template) Authorizer(r Route) string {
@@ -104,8 +114,16 @@ func (t *Template) Authorizer(r Route) string {
 	case t.DefaultAuthorizer != "":
 		return t.DefaultAuthorizer
 	}
-	return "NONE"
+	return NoAuthorizer
 }
+
+// IAMAuthorized reports whether r is authorized by IAM (AWS_IAM): API
+// Gateway checks the request's SigV4 signature and the caller's
+// execute-api:Invoke permission, and calls no function of the template to
+// decide. The local tools have no IAM: nothing runs in front of such a
+// route, and the function's own check of the caller takes the dev
+// service token.
+func (t *Template) IAMAuthorized(r Route) bool { return t.Authorizer(r) == IAMAuthorizer }
 
 // LambdaAuthorizerOf is the Lambda authorizer that guards r, if one does.
 func (t *Template) LambdaAuthorizerOf(r Route) (LambdaAuthorizer, bool) {
@@ -168,8 +186,9 @@ type rawFunction struct {
 
 type rawAPI struct {
 	Auth struct {
-		DefaultAuthorizer string                   `yaml:"DefaultAuthorizer"`
-		Authorizers       map[string]rawAuthorizer `yaml:"Authorizers"`
+		DefaultAuthorizer   string                   `yaml:"DefaultAuthorizer"`
+		Authorizers         map[string]rawAuthorizer `yaml:"Authorizers"`
+		EnableIamAuthorizer bool                     `yaml:"EnableIamAuthorizer"`
 	} `yaml:"Auth"`
 }
 
@@ -218,6 +237,7 @@ func Load(path string) (*Template, error) {
 	}
 	t := &Template{Dir: filepath.Dir(path), LambdaAuthorizers: map[string]LambdaAuthorizer{},
 		stack: stack{types: map[string]string{}, params: map[string]string{}}}
+	authorizers := map[string]bool{} // every authorizer the HTTP API declares, JWT ones too
 	for id, p := range raw.Parameters {
 		t.stack.params[id] = joinScalars(&p.Default, ",")
 	}
@@ -252,7 +272,9 @@ func Load(path string) (*Template, error) {
 				return nil, fmt.Errorf("api %s: %w", id, err)
 			}
 			t.DefaultAuthorizer = api.Auth.DefaultAuthorizer
+			t.IAMAuthorizerEnabled = api.Auth.EnableIamAuthorizer
 			for name, raw := range api.Auth.Authorizers {
+				authorizers[name] = true
 				if raw.FunctionArn.Kind == 0 {
 					continue // a JWT authorizer
 				}
@@ -272,7 +294,44 @@ func Load(path string) (*Template, error) {
 			return nil, fmt.Errorf("Lambda authorizer %s: no function %q in the template", name, a.Function)
 		}
 	}
+	if err := t.checkAuthorizerNames(authorizers); err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// checkAuthorizerNames fails when the API's default or a route names an
+// authorizer the HTTP API does not have, or AWS_IAM while the API does
+// not enable it: SAM would refuse the template, and the local tools would
+// otherwise run such a route unguarded.
+func (t *Template) checkAuthorizerNames(declared map[string]bool) error {
+	known := func(name string) error {
+		switch {
+		case name == NoAuthorizer || declared[name]:
+			return nil
+		case name == IAMAuthorizer && !t.IAMAuthorizerEnabled:
+			return errors.New("AWS_IAM needs Auth.EnableIamAuthorizer: true on the HTTP API")
+		case name == IAMAuthorizer:
+			return nil
+		}
+		return fmt.Errorf("the HTTP API has no authorizer %q", name)
+	}
+	if t.DefaultAuthorizer != "" {
+		if err := known(t.DefaultAuthorizer); err != nil {
+			return fmt.Errorf("DefaultAuthorizer: %w", err)
+		}
+	}
+	for _, f := range t.Functions {
+		for _, r := range f.Routes {
+			if r.Authorizer == "" {
+				continue
+			}
+			if err := known(r.Authorizer); err != nil {
+				return fmt.Errorf("function %s route %s: %w", f.LogicalID, r.Pattern(), err)
+			}
+		}
+	}
+	return nil
 }
 
 // parseLambdaAuthorizer reads a Lambda authorizer. Its function must be

@@ -176,3 +176,100 @@ Resources:
 		}
 	}
 }
+
+// A route that says Authorizer: AWS_IAM is IAM-authorized: no Lambda
+// authorizer guards it, and the API enables IAM authorization.
+func TestIAMAuthorizedRoutesAreRead(t *testing.T) {
+	tpl, err := Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tpl.IAMAuthorizerEnabled {
+		t.Fatal("the HTTP API does not enable IAM authorization")
+	}
+	me, ok := tpl.Function("me")
+	if !ok {
+		t.Fatal("no me function")
+	}
+	var iam []string
+	for _, r := range me.Routes {
+		if tpl.IAMAuthorized(r) {
+			iam = append(iam, r.Pattern())
+			if a, ok := tpl.LambdaAuthorizerOf(r); ok {
+				t.Errorf("%s: IAM-authorized and guarded by Lambda authorizer %s", r.Pattern(), a.Name)
+			}
+		} else if a, ok := tpl.LambdaAuthorizerOf(r); !ok || a.Name != "ClientSession" {
+			t.Errorf("%s: authorizer %q, want ClientSession", r.Pattern(), tpl.Authorizer(r))
+		}
+	}
+	if !slices.Equal(iam, []string{"POST /tfa/operation-tokens/consume"}) {
+		t.Fatalf("IAM-authorized routes %v", iam)
+	}
+	if tpl.IAMAuthorized(Route{Method: "GET", Path: "/admin/x"}) {
+		t.Fatal("a route inheriting the JWT default reads as IAM-authorized")
+	}
+}
+
+// A route (or the default) may name only NONE, an authorizer the API
+// declares, or AWS_IAM when the API enables it.
+func TestRouteAuthorizersMustExist(t *testing.T) {
+	cases := []struct {
+		name, def, iam, route string
+		want                  string // "" for a valid template, else part of the error
+	}{
+		{"IAM enabled", "Jwt", "true", "AWS_IAM", ""},
+		{"JWT", "Jwt", "", "Jwt", ""},
+		{"none", "Jwt", "", "NONE", ""},
+		{"inherits the default", "Jwt", "", "", ""},
+		{"IAM default", "AWS_IAM", "true", "", ""},
+		{"IAM not enabled", "Jwt", "", "AWS_IAM", "EnableIamAuthorizer"},
+		{"IAM disabled", "Jwt", "false", "AWS_IAM", "EnableIamAuthorizer"},
+		{"unknown", "Jwt", "", "Session", `no authorizer "Session"`},
+		{"unknown default", "Other", "", "NONE", "DefaultAuthorizer"},
+	}
+	for _, c := range cases {
+		iam, auth := "", ""
+		if c.iam != "" {
+			iam = "EnableIamAuthorizer: " + c.iam
+		}
+		if c.route != "" {
+			auth = ", Auth: {Authorizer: " + c.route + "}"
+		}
+		text := `
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties: {}
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: ` + c.def + `
+        ` + iam + `
+        Authorizers:
+          Jwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration: {issuer: x, audience: [y]}
+  ShopFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Buy:
+          Type: HttpApi
+          Properties: {Path: /buy, Method: POST` + auth + `}
+`
+		path := filepath.Join(t.TempDir(), "template.yaml")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tpl, err := Load(path)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want == "" && tpl.IAMAuthorized(tpl.Functions[0].Routes[0]) != (c.route == "AWS_IAM" || c.route == "" && c.def == "AWS_IAM"):
+			t.Errorf("%s: IAMAuthorized %v", c.name, tpl.IAMAuthorized(tpl.Functions[0].Routes[0]))
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one about %s", c.name, err, c.want)
+		}
+	}
+}

@@ -29,6 +29,7 @@ const (
 	RateLimited                      // too many requests, retry later
 	Unavailable                      // a dependency is missing or down
 	UnsupportedMediaType             // the body is not declared as JSON
+	Gone                             // it existed, but is no more (an expired token)
 
 	kindCount // keep last: Kinds lists every Kind above it
 )

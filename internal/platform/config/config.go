@@ -40,6 +40,12 @@ type Config struct {
 	// inside Lambda, Load refuses it (see devTokenInLambda).
 	DevAdminToken string // CLIENTAREA_DEV_ADMIN_TOKEN
 
+	// DevServiceToken is, in the local tools only, what stands in for an
+	// internal service's IAM credentials on the routes API Gateway
+	// authorises with AWS_IAM: a bearer token equal to it is a service.
+	// Inside Lambda, Load refuses it as it refuses DevAdminToken.
+	DevServiceToken string // CLIENTAREA_DEV_SERVICE_TOKEN
+
 	// LambdaFunction is the function's name when the process runs in
 	// Lambda, empty in the local tools and tests.
 	LambdaFunction string // AWS_LAMBDA_FUNCTION_NAME (set by Lambda)
@@ -59,6 +65,9 @@ type Config struct {
 
 // DefaultDevAdminToken is the local admin token when none is configured.
 const DefaultDevAdminToken = "dev-admin"
+
+// DefaultDevServiceToken is the local service token when none is configured.
+const DefaultDevServiceToken = "dev-service"
 
 // Load reads the configuration from the process environment.
 func Load() (Config, error) { return FromLookup(os.LookupEnv) }
@@ -81,6 +90,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		AdminClaimName:    get("ADMIN_CLAIM_NAME", "cognito:groups"),
 		AdminClaimValue:   get("ADMIN_CLAIM_VALUE", "client-area-admin"),
 		DevAdminToken:     get("CLIENTAREA_DEV_ADMIN_TOKEN", ""),
+		DevServiceToken:   get("CLIENTAREA_DEV_SERVICE_TOKEN", ""),
 		LambdaFunction:    get("AWS_LAMBDA_FUNCTION_NAME", ""),
 		LogLevel:          logging.ParseLevel(get("AWS_LAMBDA_LOG_LEVEL", "INFO")),
 
@@ -90,7 +100,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		NotificationTopicARN:   get("NOTIFICATION_TOPIC_ARN", ""),
 	}
 	c.TranslateEnabled = c.TranslateEndpoint != "" || strings.EqualFold(get("TRANSLATE_ENABLED", ""), "true")
-	if err := devTokenInLambda(&c); err != nil {
+	if err := devTokensInLambda(&c); err != nil {
 		return c, err
 	}
 	if c.TableName == "" {
@@ -102,19 +112,35 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	return c, nil
 }
 
-// devTokenInLambda refuses a dev admin token inside Lambda, and drops it
-// from c. The token is a shared, unexpiring admin password meant for
-// localhost: in a deployed function it would be a back door past the JWT
-// authorizer to anyone who can reach a route without one (or who learns
-// it from the function's configuration). Refusing the cold start, rather
-// than ignoring the token, makes the mistake visible at once: every
-// invocation fails, and the function's log says why. Dropping it as well
-// means that code which went on despite the error still never honours it.
-func devTokenInLambda(c *Config) error {
-	if c.LambdaFunction == "" || c.DevAdminToken == "" {
+// devTokensInLambda refuses the dev admin and service tokens inside
+// Lambda, and drops them from c. Each is a shared, unexpiring password
+// meant for localhost: in a deployed function the admin token would be a
+// back door past the JWT authorizer, the service token one past IAM, to
+// anyone who can reach a route without one (or who learns it from the
+// function's configuration). Refusing the cold start, rather than
+// ignoring the token, makes the mistake visible at once: every invocation
+// fails, and the function's log says why. Dropping both as well means that
+// code which went on despite the error still never honours either.
+func devTokensInLambda(c *Config) error {
+	if c.LambdaFunction == "" {
 		return nil
 	}
-	c.DevAdminToken = ""
-	return fmt.Errorf("config: CLIENTAREA_DEV_ADMIN_TOKEN is set in Lambda function %s; "+
-		"the dev admin token is for the local tools only: remove it from the function's environment", c.LambdaFunction)
+	var set []string
+	if c.DevAdminToken != "" {
+		set = append(set, "CLIENTAREA_DEV_ADMIN_TOKEN")
+	}
+	if c.DevServiceToken != "" {
+		set = append(set, "CLIENTAREA_DEV_SERVICE_TOKEN")
+	}
+	c.DevAdminToken, c.DevServiceToken = "", ""
+	if len(set) == 0 {
+		return nil
+	}
+	verb := "is"
+	if len(set) > 1 {
+		verb = "are"
+	}
+	return fmt.Errorf("config: %s %s set in Lambda function %s; "+
+		"dev tokens are for the local tools only: remove them from the function's environment",
+		strings.Join(set, " and "), verb, c.LambdaFunction)
 }

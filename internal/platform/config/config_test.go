@@ -74,3 +74,41 @@ func TestDevAdminTokenIsRefusedInLambda(t *testing.T) {
 		})
 	}
 }
+
+// The dev service token, which stands in for IAM locally, is refused
+// inside Lambda exactly as the dev admin token is, and dropped with it.
+func TestDevServiceTokenIsRefusedInLambda(t *testing.T) {
+	const fn = "clientarea-me"
+	cases := []struct {
+		name      string
+		env       map[string]string
+		wantError []string // what the error names; nil: no error
+		wantToken string
+	}{
+		{name: "local tools", env: map[string]string{"CLIENTAREA_DEV_SERVICE_TOKEN": "dev-service"}, wantToken: "dev-service"},
+		{name: "Lambda without a token", env: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn}},
+		{name: "Lambda with a blank token", env: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn, "CLIENTAREA_DEV_SERVICE_TOKEN": " "}},
+		{name: "Lambda with a token", env: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn, "CLIENTAREA_DEV_SERVICE_TOKEN": "dev-service"},
+			wantError: []string{"CLIENTAREA_DEV_SERVICE_TOKEN is set in Lambda function " + fn}},
+		{name: "Lambda with both tokens", env: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn,
+			"CLIENTAREA_DEV_SERVICE_TOKEN": "dev-service", "CLIENTAREA_DEV_ADMIN_TOKEN": "dev-admin"},
+			wantError: []string{"CLIENTAREA_DEV_ADMIN_TOKEN and CLIENTAREA_DEV_SERVICE_TOKEN are set in Lambda function " + fn}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.env["TABLE_NAME"] = "t"
+			cfg, err := FromLookup(lookup(c.env))
+			if (err != nil) != (c.wantError != nil) {
+				t.Fatalf("error %v, want failure %v", err, c.wantError != nil)
+			}
+			for _, s := range c.wantError {
+				if !strings.Contains(err.Error(), s) {
+					t.Fatalf("the error %q does not say %q", err, s)
+				}
+			}
+			if cfg.DevServiceToken != c.wantToken || (c.wantError != nil && cfg.DevAdminToken != "") {
+				t.Fatalf("dev tokens %q / %q, want %q / none", cfg.DevServiceToken, cfg.DevAdminToken, c.wantToken)
+			}
+		})
+	}
+}

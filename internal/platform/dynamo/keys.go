@@ -149,3 +149,13 @@ func TokenKey(hash string) Key { return Key{PK: "TOKEN#" + hash, SK: "TOKEN"} }
 // email address, by a keyed hash of it: kept for unknown addresses too,
 // so that a lockout does not tell which addresses have accounts.
 func LoginGuardKey(emailHash string) Key { return Key{PK: "LOGIN#" + emailHash, SK: "GUARD"} }
+
+// TypeOperationToken is the item type of a single-use operation token.
+const TypeOperationToken = "operation_token"
+
+// OperationTokenKey is the key of a single-use operation token (a second
+// factor proved for one operation, redeemed once by the service that
+// executes it), by the SHA-256 of the token: the token itself is never
+// stored. Its own partition prefix, apart from the emailed tokens', keeps
+// the IAM grants of the two kinds apart.
+func OperationTokenKey(hash string) Key { return Key{PK: "OPTOKEN#" + hash, SK: "TOKEN"} }

@@ -25,6 +25,7 @@ var statuses = map[apperr.Kind]int{
 	apperr.RateLimited:          http.StatusTooManyRequests,
 	apperr.Unavailable:          http.StatusServiceUnavailable,
 	apperr.UnsupportedMediaType: http.StatusUnsupportedMediaType,
+	apperr.Gone:                 http.StatusGone,
 }
 
 // statusOf is the status of kind; a Kind missing from the table is a bug,

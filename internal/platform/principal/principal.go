@@ -23,6 +23,7 @@ const (
 	Anonymous Role = iota
 	Client         // a client session
 	Admin          // a back-office user
+	Service        // an internal service (see RequireService)
 )
 
 // Principal is the caller of one request.
@@ -63,6 +64,7 @@ type Resolver struct {
 	AdminClaimName  string        // claim holding groups, or "scope" / "scp" for scopes
 	AdminClaimValue string        // the group or scope that makes an admin
 	DevAdminToken   string        // local tools only; empty disables it (config refuses one inside Lambda)
+	DevServiceToken string        // likewise, for internal services (see RequireService)
 	Sessions        SessionLookup // nil until client sessions exist
 }
 

@@ -29,6 +29,10 @@ import (
 // AdminToken is the dev admin bearer token of test environments.
 const AdminToken = "test-admin-token"
 
+// ServiceToken is the dev service bearer token of test environments: what
+// stands in for an internal service's IAM credentials.
+const ServiceToken = "test-service"
+
 // OTPKey is the one-time-password key of test environments.
 const OTPKey = "test-otp-key-0123456789abcdef0123456789"
 
@@ -71,6 +75,7 @@ func NewFor(t testing.TB, fn string) *Env {
 		AdminClaimName:  "cognito:groups",
 		AdminClaimValue: "client-area-admin",
 		DevAdminToken:   AdminToken,
+		DevServiceToken: ServiceToken,
 		OTPKey:          OTPKey,
 	}
 	cfg.DynamoDBEndpoint = os.Getenv("DYNAMODB_ENDPOINT") // set, or dbtest.Table skipped the test

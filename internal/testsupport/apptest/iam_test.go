@@ -50,6 +50,34 @@ func TestIAMCallsOfDynamoDBOperations(t *testing.T) {
 			ExpressionAttributeNames:  map[string]string{"#pk": "PK"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "CONFIG"}, ":p": &types.AttributeValueMemberS{Value: "S"}},
 		}, []samtemplate.Call{call("dynamodb:Query", "CONFIG")}},
+		// A phone change: the new number's claim put, the old one's
+		// deleted, the client updated, a session checked; asking for the
+		// item on a failed condition needs no other permission.
+		{"transact write with return values", "dynamodb:TransactWriteItems", &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+			{Put: &types.Put{Item: key("PHONE#+4915112345678"), ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}},
+			{Delete: &types.Delete{Key: key("PHONE#+4915187654321")}},
+			{Update: &types.Update{Key: key("CLIENT#c1"), ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}},
+			{ConditionCheck: &types.ConditionCheck{Key: key("SESSION#s1")}},
+		}}, []samtemplate.Call{call("dynamodb:PutItem", "PHONE#+4915112345678"), call("dynamodb:DeleteItem", "PHONE#+4915187654321"),
+			call("dynamodb:UpdateItem", "CLIENT#c1"), call("dynamodb:ConditionCheckItem", "SESSION#s1")}},
+		{"update with return values on failure", "dynamodb:UpdateItem", &dynamodb.UpdateItemInput{
+			Key: key("OPTOKEN#t1"), UpdateExpression: aws.String("SET used_at = :now"), ConditionExpression: aws.String("attribute_not_exists(used_at)"),
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		}, []samtemplate.Call{call("dynamodb:UpdateItem", "OPTOKEN#t1")}},
+		// A client's sessions: its partition, the sort keys' prefix.
+		{"query with a sort key prefix", "dynamodb:Query", &dynamodb.QueryInput{
+			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": &types.AttributeValueMemberS{Value: "CLIENT#c1"}, ":sk": &types.AttributeValueMemberS{Value: "SESSION#"},
+			},
+		}, []samtemplate.Call{call("dynamodb:Query", "CLIENT#c1")}},
+		{"query, sort key condition first", "dynamodb:Query", &dynamodb.QueryInput{
+			KeyConditionExpression:   aws.String("#sk = :sk AND #pk = :pk"),
+			ExpressionAttributeNames: map[string]string{"#pk": "PK", "#sk": "SK"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": &types.AttributeValueMemberS{Value: "CLIENT#c1"}, ":sk": &types.AttributeValueMemberS{Value: "PROFILE"},
+			},
+		}, []samtemplate.Call{call("dynamodb:Query", "CLIENT#c1")}},
 		{"unknown", "dynamodb:Scan", &dynamodb.ScanInput{}, []samtemplate.Call{call("dynamodb:Scan", unknownPartition)}},
 	}
 	for _, c := range cases {

@@ -1,18 +1,18 @@
-package auth
+package clients
 
 import (
 	"strings"
 	"unicode"
 )
 
-// normalizeEmail returns email trimmed and lower-cased, and whether it
+// NormalizeEmail returns email trimmed and lower-cased, and whether it
 // looks like an address: one "@", a local part of 1-64 and a domain of
 // 1-253 characters with a dot and no empty label, no spaces or control
 // characters, 254 characters at most in all (RFC 5321's limits). Whether
 // it exists only the confirmation email can tell. Addresses are compared
 // and stored in lower case: nobody expects Ann@ and ann@ to be two
 // clients.
-func normalizeEmail(email string) (string, bool) {
+func NormalizeEmail(email string) (string, bool) {
 	e := strings.ToLower(strings.TrimSpace(email))
 	local, domain, ok := strings.Cut(e, "@")
 	if !ok || len(e) > 254 || local == "" || len(local) > 64 || len(domain) > 253 || strings.Contains(domain, "@") {

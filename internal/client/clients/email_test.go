@@ -1,4 +1,4 @@
-package auth
+package clients
 
 import "testing"
 
@@ -10,11 +10,11 @@ func TestNormalizeEmail(t *testing.T) {
 		"ann@-example.com": false, "<ann@example.com>": false, "ann@example.com\n": true, // trimmed
 		string(make([]byte, 65)) + "@example.com": false,
 	} {
-		if _, ok := normalizeEmail(in); ok != want {
-			t.Errorf("normalizeEmail(%q) ok = %v, want %v", in, ok, want)
+		if _, ok := NormalizeEmail(in); ok != want {
+			t.Errorf("NormalizeEmail(%q) ok = %v, want %v", in, ok, want)
 		}
 	}
-	if got, _ := normalizeEmail(" Ann@Example.COM "); got != "ann@example.com" {
+	if got, _ := NormalizeEmail(" Ann@Example.COM "); got != "ann@example.com" {
 		t.Errorf("got %q", got)
 	}
 }

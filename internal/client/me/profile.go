@@ -1,0 +1,123 @@
+package me
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"clientarea/internal/client/clients"
+	"clientarea/internal/client/settings"
+	"clientarea/internal/i18n/locales"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/logging"
+	"clientarea/internal/platform/principal"
+)
+
+// caller is the client of the request's session.
+func (s *service) caller(ctx context.Context) (clients.Client, error) {
+	c, err := s.clients.Get(ctx, principal.SessionOf(ctx).ClientID)
+	if errors.Is(err, clients.ErrNotFound) {
+		return c, apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
+	}
+	return c, err
+}
+
+// Profile is what GET /me answers.
+type Profile struct {
+	ClientID            string               `json:"client_id"`
+	Email               string               `json:"email"`
+	PendingEmail        *string              `json:"pending_email"`
+	Type                string               `json:"type"`
+	Language            string               `json:"language"`
+	Phone               *string              `json:"phone"` // masked
+	PhoneConfirmed      bool                 `json:"phone_confirmed"`
+	TFAEnabled          bool                 `json:"tfa_enabled"`
+	Status              string               `json:"status"`
+	Confirmation        clients.Confirmation `json:"confirmation"`
+	ConfirmationPending bool                 `json:"confirmation_pending"`
+	// RequiredActions is what the client must still do, in order:
+	// confirm_email, confirm_phone, setup_tfa (mandatory 2FA, no phone).
+	RequiredActions []string   `json:"required_actions"`
+	SessionScope    string     `json:"session_scope"`
+	CreatedAt       time.Time  `json:"created_at"`
+	LastSeenAt      *time.Time `json:"last_seen_at"`
+}
+
+func profileOf(c clients.Client, cfg settings.Settings, scope string) Profile {
+	p := Profile{ClientID: c.ID, Email: c.Email, Type: c.Type, Language: c.Language,
+		PhoneConfirmed: c.PhoneConfirmed(), TFAEnabled: c.TFAEnabled, Status: c.StatusText(),
+		Confirmation: c.Confirmation(), ConfirmationPending: !c.Confirmed(), RequiredActions: []string{},
+		SessionScope: scope, CreatedAt: c.CreatedAt, LastSeenAt: c.LastSeenAt}
+	if c.Phone != "" {
+		masked := logging.MaskPhone(c.Phone)
+		p.Phone = &masked
+	}
+	if c.PendingEmail != "" {
+		p.PendingEmail = &c.PendingEmail
+	}
+	if c.EmailState == clients.Pending {
+		p.RequiredActions = append(p.RequiredActions, "confirm_email")
+	}
+	if c.PhoneState == clients.Pending {
+		p.RequiredActions = append(p.RequiredActions, "confirm_phone")
+	}
+	if cfg.Security.MandatoryTFA && !c.PhoneConfirmed() {
+		p.RequiredActions = append(p.RequiredActions, "setup_tfa")
+	}
+	return p
+}
+
+// profile answers the caller's profile.
+func (s *service) profile(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.caller(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := settings.Load(ctx, s.table)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, profileOf(c, cfg, principal.SessionOf(ctx).Scope))
+	return nil
+}
+
+type patchRequest struct {
+	Language *string `json:"language"`
+}
+
+// patchProfile changes what a client may change without proof: its language.
+func (s *service) patchProfile(w http.ResponseWriter, r *http.Request) error {
+	var req patchRequest
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.caller(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := settings.Load(ctx, s.table)
+	if err != nil {
+		return err
+	}
+	if req.Language != nil {
+		lang := *req.Language
+		if l, ok := locales.Lookup(lang); ok {
+			lang = l.Code
+		}
+		if !cfg.Languages.IsEnabled(lang) {
+			return apperr.Validation(apperr.FieldError{Field: "language",
+				Message: fmt.Sprintf("must be one of the enabled languages %v", cfg.Languages.Enabled())})
+		}
+		if err := s.clients.SetLanguage(ctx, c, lang); err != nil {
+			return err
+		}
+		c.Language = lang
+	}
+	httpapi.WriteJSON(w, http.StatusOK, profileOf(c, cfg, principal.SessionOf(ctx).Scope))
+	return nil
+}

@@ -47,21 +47,14 @@ type challengeRequest struct {
 // step-up proofs, which its password stands for.
 func (s *service) challenge(w http.ResponseWriter, r *http.Request) error {
 	var req challengeRequest
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+	c, cfg, err := s.start(w, r, &req)
+	if err != nil {
 		return err
 	}
 	if !slices.Contains(operations(), req.Operation) {
 		return apperr.Validation(apperr.FieldError{Field: "operation", Message: "must be one of " + strings.Join(operations(), ", ")})
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := settings.Load(ctx, s.table)
-	if err != nil {
-		return err
-	}
 	switch {
 	case !needsCode(req.Operation, cfg):
 		return s.writeToken(w, r, c, req.Operation, http.StatusOK, false)

@@ -8,7 +8,6 @@ import (
 	"clientarea/internal/client/clients"
 	"clientarea/internal/client/linktoken"
 	"clientarea/internal/client/password"
-	"clientarea/internal/client/settings"
 	"clientarea/internal/messaging"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
@@ -36,22 +35,15 @@ type passwordRequest struct {
 // change_password. The client's other sessions end.
 func (s *service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	var req passwordRequest
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	c, err := s.caller(ctx)
+	c, cfg, err := s.start(w, r, &req)
 	if err != nil {
 		return err
 	}
+	ctx := r.Context()
 	if err := s.checkPassword(r, c, req.CurrentPassword); err != nil {
 		return err
 	}
 	if err := password.CheckField("new_password", req.NewPassword, c.Email); err != nil {
-		return err
-	}
-	cfg, err := settings.Load(ctx, s.table)
-	if err != nil {
 		return err
 	}
 	if cfg.Security.TFARequired("change_password") {
@@ -90,7 +82,8 @@ const changeEmailTTL = 24 * time.Hour
 // is needed when mandatory 2FA covers update_email.
 func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	var req emailRequest
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+	c, cfg, err := s.start(w, r, &req)
+	if err != nil {
 		return err
 	}
 	email, ok := clients.NormalizeEmail(req.Email)
@@ -98,20 +91,12 @@ func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Validation(apperr.FieldError{Field: "email", Message: "must be an email address such as ann@example.com"})
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
-	if err != nil {
-		return err
-	}
 	if email == c.Email {
 		return apperr.New(apperr.Conflict, "email_unchanged", "this is already the client's address")
 	}
 	if _, err := s.clients.ByEmail(ctx, email); err == nil {
 		return clients.EmailTaken()
 	} else if !errors.Is(err, clients.ErrNotFound) {
-		return err
-	}
-	cfg, err := settings.Load(ctx, s.table)
-	if err != nil {
 		return err
 	}
 	if cfg.Security.TFARequired("update_email") {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"clientarea/internal/client/clients"
-	"clientarea/internal/client/settings"
 	"clientarea/internal/otp"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
@@ -24,18 +23,11 @@ type phoneRequest struct {
 // operation token for change_phone, earned with a code to that phone.
 func (s *service) setPhone(w http.ResponseWriter, r *http.Request) error {
 	var req phoneRequest
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+	c, cfg, err := s.start(w, r, &req)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := settings.Load(ctx, s.table)
-	if err != nil {
-		return err
-	}
 	number, err := otp.CheckNumber(cfg.Security.OTPPolicy(), req.Phone)
 	if err != nil {
 		return err
@@ -123,19 +115,13 @@ func (s *service) verifyPhone(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type removePhoneRequest struct {
-	OperationToken *string `json:"operation_token"`
-}
-
 // removePhone removes the client's phone. A client with 2FA keeps one
 // (409 tfa_enabled: turn 2FA off first); a confirmed phone needs an
 // operation token for remove_phone.
 func (s *service) removePhone(w http.ResponseWriter, r *http.Request) error {
-	var req removePhoneRequest
-	if r.ContentLength != 0 {
-		if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-			return err
-		}
+	var req stepUpRequest
+	if err := decodeOptional(w, r, &req); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	c, err := s.caller(ctx)

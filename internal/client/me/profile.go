@@ -25,6 +25,32 @@ func (s *service) caller(ctx context.Context) (clients.Client, error) {
 	return c, err
 }
 
+// start is how the routes that read the configuration begin: the body
+// decoded into body (nil: the route takes none; see decodeOptional), then
+// the caller and the configuration that governs the request.
+func (s *service) start(w http.ResponseWriter, r *http.Request, body any) (clients.Client, settings.Settings, error) {
+	if body != nil {
+		if err := decodeOptional(w, r, body); err != nil {
+			return clients.Client{}, settings.Settings{}, err
+		}
+	}
+	c, err := s.caller(r.Context())
+	if err != nil {
+		return c, settings.Settings{}, err
+	}
+	cfg, err := settings.Load(r.Context(), s.table)
+	return c, cfg, err
+}
+
+// decodeOptional decodes a JSON body, if the request has one: DELETE
+// routes take an optional body (an operation token).
+func decodeOptional(w http.ResponseWriter, r *http.Request, body any) error {
+	if r.Method == http.MethodDelete && r.ContentLength == 0 {
+		return nil
+	}
+	return httpapi.DecodeJSON(w, r, body)
+}
+
 // Profile is what GET /me answers.
 type Profile struct {
 	ClientID            string               `json:"client_id"`
@@ -72,16 +98,11 @@ func profileOf(c clients.Client, cfg settings.Settings, scope string) Profile {
 
 // profile answers the caller's profile.
 func (s *service) profile(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	c, err := s.caller(ctx)
+	c, cfg, err := s.start(w, r, nil)
 	if err != nil {
 		return err
 	}
-	cfg, err := settings.Load(ctx, s.table)
-	if err != nil {
-		return err
-	}
-	httpapi.WriteJSON(w, http.StatusOK, profileOf(c, cfg, principal.SessionOf(ctx).Scope))
+	httpapi.WriteJSON(w, http.StatusOK, profileOf(c, cfg, principal.SessionOf(r.Context()).Scope))
 	return nil
 }
 
@@ -92,18 +113,11 @@ type patchRequest struct {
 // patchProfile changes what a client may change without proof: its language.
 func (s *service) patchProfile(w http.ResponseWriter, r *http.Request) error {
 	var req patchRequest
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+	c, cfg, err := s.start(w, r, &req)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := settings.Load(ctx, s.table)
-	if err != nil {
-		return err
-	}
 	if req.Language != nil {
 		lang := *req.Language
 		if l, ok := locales.Lookup(lang); ok {

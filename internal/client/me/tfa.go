@@ -52,7 +52,9 @@ func (s *service) enableTFA(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type disableRequest struct {
+// stepUpRequest is the optional body of the DELETE routes that remove a
+// factor: the operation token that proves the change.
+type stepUpRequest struct {
 	OperationToken *string `json:"operation_token"`
 }
 
@@ -60,21 +62,12 @@ type disableRequest struct {
 // (403 tfa_mandatory), and only with an operation token for disable_tfa,
 // earned with a code to the client's phone. The other sessions end.
 func (s *service) disableTFA(w http.ResponseWriter, r *http.Request) error {
-	var req disableRequest
-	if r.ContentLength != 0 {
-		if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-			return err
-		}
+	var req stepUpRequest
+	c, cfg, err := s.start(w, r, &req)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := settings.Load(ctx, s.table)
-	if err != nil {
-		return err
-	}
 	if cfg.Security.MandatoryTFA {
 		return apperr.New(apperr.Forbidden, "tfa_mandatory", "two-factor authentication is mandatory here: it cannot be turned off")
 	}

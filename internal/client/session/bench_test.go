@@ -9,6 +9,7 @@ import (
 
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/principal"
+	"clientarea/internal/testsupport/latency"
 )
 
 // BenchmarkDecide is the authorizer's cost per client request against
@@ -28,9 +29,7 @@ func BenchmarkDecide(b *testing.B) {
 	}
 	warmUp(decide)
 	b.ReportAllocs()
-	for b.Loop() {
-		decide()
-	}
+	latency.Measure(b, decide)
 }
 
 // BenchmarkBareGetItem is one strongly consistent GetItem of the same
@@ -48,13 +47,11 @@ func BenchmarkBareGetItem(b *testing.B) {
 	}
 	warmUp(get)
 	b.ReportAllocs()
-	for b.Loop() {
-		get()
-	}
+	latency.Measure(b, get)
 }
 
-// warmUp runs op for a second, untimed (b.Loop starts the timer at its
-// first call): DynamoDB Local's JVM compiles its hot paths over its first
+// warmUp runs op for a second, before anything is timed: DynamoDB
+// Local's JVM compiles its hot paths over its first
 // seconds of requests, which would otherwise weigh on whichever benchmark
 // runs first.
 func warmUp(op func()) {

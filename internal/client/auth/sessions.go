@@ -22,12 +22,7 @@ func (s *service) refresh(w http.ResponseWriter, r *http.Request) error {
 	if req.RefreshToken == "" {
 		return apperr.Validation(apperr.FieldError{Field: "refresh_token", Message: "is required"})
 	}
-	ctx := r.Context()
-	cfg, err := s.config(ctx)
-	if err != nil {
-		return err
-	}
-	tokens, err := s.sessions.Refresh(ctx, req.RefreshToken, sessionLimits(cfg))
+	tokens, err := s.sessions.RefreshAsConfigured(r.Context(), req.RefreshToken)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,8 @@
 package me
 
 import (
+	"errors"
 	"net/http"
-	"slices"
 	"time"
 
 	"clientarea/internal/client/session"
@@ -42,15 +42,11 @@ func (s *service) listSessions(w http.ResponseWriter, r *http.Request) error {
 func (s *service) endSession(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := principal.SessionOf(ctx)
-	id := r.PathValue("id")
-	list, err := s.sessions.List(ctx, me.ClientID)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(list, func(in session.Info) bool { return in.ID == id }) {
+	err := s.sessions.RevokeOwn(ctx, me.ClientID, r.PathValue("id"))
+	if errors.Is(err, session.ErrNotOwn) {
 		return apperr.New(apperr.NotFound, "not_found", "the client has no such session")
 	}
-	if err := s.sessions.Revoke(ctx, id); err != nil {
+	if err != nil {
 		return err
 	}
 	httpapi.WriteNoContent(w)

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -27,6 +28,26 @@ func (s Store) Revoke(ctx context.Context, sessionID string) error {
 	}
 	return s.end(ctx, st.id, st.rec.ClientID)
 }
+
+// RevokeOwn ends session id if it is clientID's: a client ending one of its
+// own sessions. Another client's session, or none, is ErrNotOwn, so that
+// a client learns nothing about other clients' sessions.
+func (s Store) RevokeOwn(ctx context.Context, clientID, sessionID string) error {
+	if !validID(sessionID) {
+		return ErrNotOwn
+	}
+	st, found, err := s.get(ctx, sessionID)
+	switch {
+	case err != nil:
+		return err
+	case !found || st.rec.ClientID != clientID:
+		return ErrNotOwn
+	}
+	return s.end(ctx, st.id, st.rec.ClientID)
+}
+
+// ErrNotOwn is a session that is not the client's (or does not exist).
+var ErrNotOwn = errors.New("not one of the client's sessions")
 
 // RevokeAll ends every session of clientID except the one named except (""
 // ends them all): after a password change or reset. The sessions go

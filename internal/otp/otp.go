@@ -60,6 +60,7 @@ import (
 	"time"
 
 	"clientarea/internal/messaging"
+	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/ratelimit"
@@ -158,4 +159,20 @@ const MinKeyBytes = 32
 // start of a function that sends codes fails before that can happen.
 func New(table dynamo.Table, clk clock.Clock, key []byte, sender messaging.Sender) *Engine {
 	return &Engine{table: table, clock: clk, key: key, sender: sender, limiter: ratelimit.Limiter{Table: table}}
+}
+
+// Answer is the body of every route that takes a code back: the challenge
+// it answers and the code.
+type Answer struct {
+	ChallengeID string `json:"challenge_id"`
+	Code        string `json:"code"`
+}
+
+// Check names the missing fields (422): the code, and the challenge id
+// unless the route's path names the challenge (withID false).
+func (a Answer) Check(withID bool) error {
+	var f apperr.Fields
+	f.Check(!withID || a.ChallengeID != "", "challenge_id", "is required")
+	f.Check(a.Code != "", "code", "is required")
+	return f.Err()
 }

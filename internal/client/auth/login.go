@@ -167,25 +167,13 @@ func loginSubject(c clients.Client) string {
 	return c.ID + "#" + strconv.FormatInt(c.CredentialsVersion, 10)
 }
 
-type verifyRequest struct {
-	ChallengeID string `json:"challenge_id"`
-	Code        string `json:"code"`
-}
-
-func (r verifyRequest) check() error {
-	var f apperr.Fields
-	f.Check(r.ChallengeID != "", "challenge_id", "is required")
-	f.Check(r.Code != "", "code", "is required")
-	return f.Err()
-}
-
 // loginVerify completes a login with the code sent to the client's phone.
 func (s *service) loginVerify(w http.ResponseWriter, r *http.Request) error {
-	var req verifyRequest
+	var req otp.Answer
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := req.check(); err != nil {
+	if err := req.Check(true); err != nil {
 		return err
 	}
 	ctx := r.Context()

@@ -67,28 +67,16 @@ func (s *service) ownerCheck(r *http.Request, c clients.Client, number string) e
 	return nil
 }
 
-type verifyRequest struct {
-	ChallengeID string `json:"challenge_id"`
-	Code        string `json:"code"`
-}
-
-func (v verifyRequest) check(needID bool) error {
-	var f apperr.Fields
-	f.Check(!needID || v.ChallengeID != "", "challenge_id", "is required")
-	f.Check(v.Code != "", "code", "is required")
-	return f.Err()
-}
-
 // verifyPhone makes the number the code went to the client's confirmed
 // phone: claimed for it, the former number released, in one transaction
 // (of concurrent claims of one number exactly one wins). A replaced phone
 // is a changed factor: the client's other sessions end.
 func (s *service) verifyPhone(w http.ResponseWriter, r *http.Request) error {
-	var req verifyRequest
+	var req otp.Answer
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := req.check(true); err != nil {
+	if err := req.Check(true); err != nil {
 		return err
 	}
 	ctx := r.Context()

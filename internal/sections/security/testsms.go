@@ -101,13 +101,8 @@ func (h testSMS) audit(ctx context.Context, admin string, ch otp.Challenge) {
 	}
 }
 
-type verifyRequest struct {
-	ChallengeID string `json:"challenge_id"`
-	Code        string `json:"code"`
-}
-
 func (h testSMS) verify(w http.ResponseWriter, r *http.Request) error {
-	var req verifyRequest
+	var req otp.Answer
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}

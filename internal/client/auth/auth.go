@@ -17,29 +17,17 @@ import (
 
 	"clientarea/internal/app"
 	"clientarea/internal/app/outbound"
-	"clientarea/internal/client/clients"
-	"clientarea/internal/client/linktoken"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/session"
 	"clientarea/internal/client/settings"
-	"clientarea/internal/messaging"
 	"clientarea/internal/otp"
-	"clientarea/internal/platform/clock"
-	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
-	"clientarea/internal/platform/ratelimit"
 )
 
 // service holds what the flows need, built once per cold start.
 type service struct {
-	table    dynamo.Table
-	clock    clock.Clock
-	clients  clients.Store
-	sessions session.Store
-	tokens   linktoken.Store
-	codes    *otp.Engine
-	notify   messaging.Publisher
-	limiter  ratelimit.Limiter
+	kit.Kit
 	guardKey []byte // keys the hashes that name the login guards
 }
 
@@ -50,16 +38,7 @@ func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the auth function sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", err)
 	}
-	s := &service{
-		table: d.Table, clock: d.Clock,
-		clients:  clients.Store{Table: d.Table, Clock: d.Clock},
-		sessions: session.Store{Table: d.Table, Clock: d.Clock},
-		tokens:   linktoken.Store{Table: d.Table, Clock: d.Clock},
-		codes:    otp.New(d.Table, d.Clock, key, outbound.SMS(d)),
-		notify:   outbound.Notifications(d),
-		limiter:  ratelimit.Limiter{Table: d.Table},
-		guardKey: key,
-	}
+	s := &service{Kit: kit.New(d, otp.New(d.Table, d.Clock, key, outbound.SMS(d))), guardKey: key}
 	return s.routes(), nil
 }
 
@@ -82,7 +61,7 @@ func (s *service) routes() *httpapi.Router {
 
 // config reads the configuration that governs this request.
 func (s *service) config(ctx context.Context) (settings.Settings, error) {
-	return settings.Load(ctx, s.table)
+	return settings.Load(ctx, s.Table)
 }
 
 // sessionAnswer is the "session" object of the answers.

@@ -18,7 +18,6 @@ import (
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/httpapi"
-	"clientarea/internal/platform/principal"
 	"clientarea/internal/platform/ratelimit"
 )
 
@@ -28,13 +27,13 @@ const emailTokenTTL = 24 * time.Hour
 // sendEmailConfirmation issues c's confirmation token, makes it the only
 // one that works, and publishes the event a mailer turns into the email.
 func (s *service) sendEmailConfirmation(ctx context.Context, c clients.Client) error {
-	token, t, err := s.tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.ConfirmEmail, ClientID: c.ID,
+	token, t, err := s.Tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.ConfirmEmail, ClientID: c.ID,
 		Email: c.Email, CredentialsVersion: c.CredentialsVersion}, emailTokenTTL)
 	if err == nil {
-		err = s.clients.SetEmailToken(ctx, c, t.Hash)
+		err = s.Clients.SetEmailToken(ctx, c, t.Hash)
 	}
 	if err == nil {
-		err = s.notify.Publish(ctx, messaging.Event{Kind: messaging.KindEmailVerification, ClientID: c.ID,
+		err = s.Notify.Publish(ctx, messaging.Event{Kind: messaging.KindEmailVerification, ClientID: c.ID,
 			Email: c.Email, Language: c.Language, Data: map[string]string{"token": token}})
 	}
 	if err != nil {
@@ -60,15 +59,15 @@ func (s *service) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Validation(apperr.FieldError{Field: "token", Message: "is required"})
 	}
 	ctx := r.Context()
-	t, err := s.tokens.Peek(ctx, req.Token, linktoken.ConfirmEmail, linktoken.ChangeEmail)
+	t, err := s.Tokens.Peek(ctx, req.Token, linktoken.ConfirmEmail, linktoken.ChangeEmail)
 	if err != nil {
 		return err
 	}
 	if t.Purpose == linktoken.ChangeEmail {
 		err = s.changeEmail(ctx, t)
 	} else {
-		err = s.table.TransactWrite(ctx, []types.TransactWriteItem{
-			s.tokens.Consume(t), {Update: s.clients.ConfirmEmailUpdate(t.ClientID, t.Email, t.Hash)},
+		err = s.Table.TransactWrite(ctx, []types.TransactWriteItem{
+			s.Tokens.Consume(t), {Update: s.Clients.ConfirmEmailUpdate(t.ClientID, t.Email, t.Hash)},
 		})
 		if len(dynamo.FailedConditions(err)) > 0 {
 			err = linktoken.Invalid()
@@ -83,18 +82,18 @@ func (s *service) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 // changeEmail makes the address t was sent to its client's address: the
 // new address is claimed, the old released, the token used, at once.
 func (s *service) changeEmail(ctx context.Context, t linktoken.Token) error {
-	c, err := s.clients.Get(ctx, t.ClientID)
+	c, err := s.Clients.Get(ctx, t.ClientID)
 	if errors.Is(err, clients.ErrNotFound) || (err == nil && c.PendingEmail != t.Email) {
 		return linktoken.Invalid()
 	}
 	if err != nil {
 		return err
 	}
-	items, err := s.clients.ChangeEmailItems(c, t.Hash)
+	items, err := s.Clients.ChangeEmailItems(c, t.Hash)
 	if err != nil {
 		return err
 	}
-	err = s.table.TransactWrite(ctx, append(items, s.tokens.Consume(t)))
+	err = s.Table.TransactWrite(ctx, append(items, s.Tokens.Consume(t)))
 	failed := dynamo.FailedConditions(err)
 	switch {
 	case slices.Contains(failed, 0):
@@ -107,20 +106,11 @@ func (s *service) changeEmail(ctx context.Context, t linktoken.Token) error {
 
 // writeConfirmation answers the client's confirmation state.
 func (s *service) writeConfirmation(ctx context.Context, w http.ResponseWriter, clientID string) error {
-	c, err := s.clients.Get(ctx, clientID)
+	c, err := s.Clients.Get(ctx, clientID)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"status": c.StatusText(), "confirmation": c.Confirmation()})
-}
-
-// caller is the client of a session-guarded request.
-func (s *service) caller(ctx context.Context) (clients.Client, error) {
-	c, err := s.clients.Get(ctx, principal.SessionOf(ctx).ClientID)
-	if errors.Is(err, clients.ErrNotFound) {
-		return c, apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
-	}
-	return c, err
 }
 
 // What a client confirms.
@@ -132,7 +122,7 @@ const (
 // pending returns the caller, refusing with 409 already_confirmed unless
 // what (emailAddress or phoneNumber) is still to be confirmed.
 func (s *service) pending(ctx context.Context, what string) (clients.Client, error) {
-	c, err := s.caller(ctx)
+	c, err := s.Caller(ctx)
 	if err != nil {
 		return c, err
 	}
@@ -177,10 +167,10 @@ func (s *service) confirmPhone(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.codes.VerifyNumber(ctx, req.ChallengeID, otp.PhoneConfirmation, c.ID, c.Phone, req.Code); err != nil {
+	if err := s.Codes.VerifyNumber(ctx, req.ChallengeID, otp.PhoneConfirmation, c.ID, c.Phone, req.Code); err != nil {
 		return err
 	}
-	if err := s.clients.ConfirmPhone(ctx, c, c.Phone); err != nil {
+	if err := s.Clients.ConfirmPhone(ctx, c, c.Phone); err != nil {
 		if errors.Is(err, clients.ErrChanged) {
 			return apperr.New(apperr.Conflict, "phone_changed", "the phone number changed meanwhile; confirm the new one")
 		}
@@ -200,7 +190,7 @@ func (s *service) resendPhone(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+	ch, err := s.Codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
 		Purpose: otp.PhoneConfirmation, Subject: c.ID, Phone: c.Phone, SourceIP: httpapi.SourceIP(ctx),
 		Language: c.Language, DefaultLanguage: cfg.Languages.Default,
 	})

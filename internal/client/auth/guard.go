@@ -47,7 +47,7 @@ func (s *service) readGuard(ctx context.Context, email string, now time.Time) (g
 
 func (s *service) readGuardAt(ctx context.Context, key dynamo.Key, now time.Time) (guard, error) {
 	g := guard{key: key}
-	out, err := s.table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table.Name),
+	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table.Name),
 		Key: g.key.KeyAttrs(), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return g, fmt.Errorf("read login guard: %w", err)
@@ -103,7 +103,7 @@ func (s *service) fail(ctx context.Context, g guard, max int, lasts time.Duratio
 func (s *service) countFailure(ctx context.Context, key dynamo.Key, lasts time.Duration, now time.Time) (int64, error) {
 	stale := now.Add(-lasts).UnixMilli()
 	unlocked := "(attribute_not_exists(locked_until) OR locked_until <= :now)"
-	in := &dynamodb.UpdateItemInput{TableName: aws.String(s.table.Name), Key: key.KeyAttrs(),
+	in := &dynamodb.UpdateItemInput{TableName: aws.String(s.Table.Name), Key: key.KeyAttrs(),
 		UpdateExpression:         aws.String("SET failures = if_not_exists(failures, :zero) + :one, last_failure_at = :now, #ttl = :ttl, #type = :type"),
 		ConditionExpression:      aws.String(unlocked + " AND last_failure_at > :stale"),
 		ExpressionAttributeNames: map[string]string{"#ttl": "ttl", "#type": "type"},
@@ -129,7 +129,7 @@ func (s *service) countFailure(ctx context.Context, key dynamo.Key, lasts time.D
 
 // tryCount runs one counting update: ok is false when its condition failed.
 func (s *service) tryCount(ctx context.Context, in *dynamodb.UpdateItemInput) (int64, bool, error) {
-	out, err := s.table.DB.UpdateItem(ctx, in)
+	out, err := s.Table.DB.UpdateItem(ctx, in)
 	switch {
 	case err == nil:
 		return num(out.Attributes, "failures"), true, nil
@@ -143,7 +143,7 @@ func (s *service) tryCount(ctx context.Context, in *dynamodb.UpdateItemInput) (i
 // lock locks the guard for lasts, once: of concurrent failures that all
 // reached the limit, the first sets the lock and the others find it.
 func (s *service) lock(ctx context.Context, key dynamo.Key, max int, lasts time.Duration, now time.Time) error {
-	_, err := s.table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.table.Name), Key: key.KeyAttrs(),
+	_, err := s.Table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table.Name), Key: key.KeyAttrs(),
 		UpdateExpression:    aws.String("SET locked_until = :until, failures = :zero"),
 		ConditionExpression: aws.String("failures >= :max AND (attribute_not_exists(locked_until) OR locked_until <= :now)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -161,7 +161,7 @@ func (s *service) succeed(ctx context.Context, g guard) error {
 	if g.failures == 0 {
 		return nil // nothing to forget: no write
 	}
-	_, err := s.table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.table.Name), Key: g.key.KeyAttrs(),
+	_, err := s.Table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table.Name), Key: g.key.KeyAttrs(),
 		UpdateExpression:          aws.String("SET failures = :zero"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":zero": dynamo.N(0)}})
 	if err != nil {
@@ -198,5 +198,5 @@ func (s *service) limit(ctx context.Context, rules ...ratelimit.Rule) error {
 			apply = append(apply, r)
 		}
 	}
-	return s.limiter.Take(ctx, s.clock.Now(), apply...)
+	return s.Limiter.Take(ctx, s.Clock.Now(), apply...)
 }

@@ -63,12 +63,12 @@ func (s *service) login(w http.ResponseWriter, r *http.Request) error {
 // addresses cost one dummy hash, as long as a wrong password, and count
 // failures the same way: nothing tells them apart.
 func (s *service) authenticate(ctx context.Context, email, pw string, cfg settings.Settings) (clients.Client, error) {
-	now := s.clock.Now()
+	now := s.Clock.Now()
 	g, err := s.readGuard(ctx, email, now)
 	if err != nil {
 		return clients.Client{}, err
 	}
-	c, err := s.clients.ByEmail(ctx, email)
+	c, err := s.Clients.ByEmail(ctx, email)
 	if err != nil && !errors.Is(err, clients.ErrNotFound) {
 		return clients.Client{}, err
 	}
@@ -80,7 +80,7 @@ func (s *service) authenticate(ctx context.Context, email, pw string, cfg settin
 	} else {
 		// The same work as for a known address: the profile read it
 		// would have made, and a hash.
-		_, _ = s.clients.Get(ctx, unknownClient)
+		_, _ = s.Clients.Get(ctx, unknownClient)
 		password.SpendDummy(pw)
 	}
 	if !ok {
@@ -108,7 +108,7 @@ const unknownClient = "none"
 func (s *service) upgradeHash(ctx context.Context, c clients.Client, pw string) {
 	hash, err := password.Hash(pw)
 	if err == nil {
-		err = s.clients.UpgradeHash(ctx, c, hash)
+		err = s.Clients.UpgradeHash(ctx, c, hash)
 	}
 	if err != nil && !errors.Is(err, clients.ErrChanged) {
 		slog.WarnContext(ctx, "password hash upgrade failed", "client_id", c.ID, "error", err.Error())
@@ -122,7 +122,7 @@ func (s *service) secondStep(ctx context.Context, w http.ResponseWriter, c clien
 	wanted := c.TFAEnabled || cfg.Security.TFARequired("login")
 	switch {
 	case wanted && c.PhoneConfirmed():
-		ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+		ch, err := s.Codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
 			Purpose: otp.Login, Subject: loginSubject(c), Phone: c.Phone, SourceIP: httpapi.SourceIP(ctx),
 			Language: c.Language, DefaultLanguage: cfg.Languages.Default,
 		})
@@ -149,7 +149,7 @@ func (s *service) secondStep(ctx context.Context, w http.ResponseWriter, c clien
 // open creates a session for c, provided c's password did not change since
 // it was read: a reset that lands meanwhile wins.
 func (s *service) open(ctx context.Context, c clients.Client, scope string, cfg settings.Settings) (session.Tokens, error) {
-	tokens, err := s.sessions.Create(ctx, c.ID, scope, sessionLimits(cfg), s.clients.CredentialsUnchanged(c))
+	tokens, err := s.Sessions.Create(ctx, c.ID, scope, sessionLimits(cfg), s.Clients.CredentialsUnchanged(c))
 	if errors.Is(err, session.ErrChecksFailed) {
 		return session.Tokens{}, invalidCredentials()
 	}
@@ -177,11 +177,11 @@ func (s *service) loginVerify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	subject, err := s.codes.SubjectOf(ctx, req.ChallengeID, otp.Login)
+	subject, err := s.Codes.SubjectOf(ctx, req.ChallengeID, otp.Login)
 	if err != nil {
 		return err
 	}
-	if _, err := s.codes.Verify(ctx, req.ChallengeID, otp.Login, subject, req.Code); err != nil {
+	if _, err := s.Codes.Verify(ctx, req.ChallengeID, otp.Login, subject, req.Code); err != nil {
 		return err
 	}
 	cfg, err := s.config(ctx)
@@ -189,7 +189,7 @@ func (s *service) loginVerify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	clientID, _, _ := strings.Cut(subject, "#")
-	c, err := s.clients.Get(ctx, clientID)
+	c, err := s.Clients.Get(ctx, clientID)
 	if errors.Is(err, clients.ErrNotFound) || (err == nil && subject != loginSubject(c)) {
 		return invalidCredentials() // gone, or its password changed since the code was sent
 	}

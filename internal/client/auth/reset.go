@@ -56,7 +56,7 @@ func (s *service) passwordReset(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.clients.ByEmail(ctx, email)
+	c, err := s.Clients.ByEmail(ctx, email)
 	if err != nil && !errors.Is(err, clients.ErrNotFound) {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *service) passwordReset(w http.ResponseWriter, r *http.Request) error {
 	}
 	if cfg.Registration.PhoneConfirmation() {
 		if sent == nil {
-			ch, err := s.codes.Decoy(ctx, cfg.Security.OTPPolicy(), otp.PasswordReset, s.decoySubject(email))
+			ch, err := s.Codes.Decoy(ctx, cfg.Security.OTPPolicy(), otp.PasswordReset, s.decoySubject(email))
 			if err != nil {
 				return err
 			}
@@ -108,7 +108,7 @@ func (s *service) resetRules(ctx context.Context, email string) []ratelimit.Rule
 // link goes out instead, so the client is not left without a way back.
 func (s *service) startReset(ctx context.Context, c clients.Client, cfg settings.Settings) *otp.Challenge {
 	if cfg.Registration.PhoneConfirmation() && c.PhoneConfirmed() {
-		ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+		ch, err := s.Codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
 			Purpose: otp.PasswordReset, Subject: c.ID, Phone: c.Phone, SourceIP: httpapi.SourceIP(ctx),
 			Language: c.Language, DefaultLanguage: cfg.Languages.Default,
 		})
@@ -117,10 +117,10 @@ func (s *service) startReset(ctx context.Context, c clients.Client, cfg settings
 		}
 		slog.WarnContext(ctx, "password reset: no SMS, sending a link instead", "client_id", c.ID, "code", apperr.CodeOf(err))
 	}
-	token, _, err := s.tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.PasswordReset, ClientID: c.ID,
+	token, _, err := s.Tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.PasswordReset, ClientID: c.ID,
 		Email: c.Email, CredentialsVersion: c.CredentialsVersion}, resetTokenTTL)
 	if err == nil {
-		err = s.notify.Publish(ctx, messaging.Event{Kind: messaging.KindPasswordReset, ClientID: c.ID,
+		err = s.Notify.Publish(ctx, messaging.Event{Kind: messaging.KindPasswordReset, ClientID: c.ID,
 			Email: c.Email, Language: c.Language, Data: map[string]string{"token": token}})
 	}
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *service) passwordResetConfirm(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := s.sessions.RevokeAll(ctx, c.ID, ""); err != nil {
+	if err := s.Sessions.RevokeAll(ctx, c.ID, ""); err != nil {
 		return err
 	}
 	s.forgetFailures(ctx, c.Email)
@@ -189,14 +189,14 @@ func (s *service) resetByCode(ctx context.Context, challengeID, code, pw string)
 	if err := password.CheckField("new_password", pw, ""); err != nil {
 		return clients.Client{}, err
 	}
-	subject, err := s.codes.SubjectOf(ctx, challengeID, otp.PasswordReset)
+	subject, err := s.Codes.SubjectOf(ctx, challengeID, otp.PasswordReset)
 	if err != nil {
 		return clients.Client{}, err
 	}
-	if _, err := s.codes.Verify(ctx, challengeID, otp.PasswordReset, subject, code); err != nil {
+	if _, err := s.Codes.Verify(ctx, challengeID, otp.PasswordReset, subject, code); err != nil {
 		return clients.Client{}, err
 	}
-	c, err := s.clients.Get(ctx, subject)
+	c, err := s.Clients.Get(ctx, subject)
 	if strings.HasPrefix(subject, decoyPrefix) || errors.Is(err, clients.ErrNotFound) {
 		return c, apperr.Internalf("password reset", errors.New("a decoy challenge verified, or its client is gone"))
 	}
@@ -207,7 +207,7 @@ func (s *service) resetByCode(ctx context.Context, challengeID, code, pw string)
 	if err != nil {
 		return c, err // the code is used up: the client asks for a new one
 	}
-	if err := s.clients.SetPassword(ctx, c, hash); err != nil {
+	if err := s.Clients.SetPassword(ctx, c, hash); err != nil {
 		if errors.Is(err, clients.ErrChanged) {
 			return c, apperr.New(apperr.Conflict, "password_changed", "the password changed meanwhile; start again")
 		}
@@ -220,11 +220,11 @@ func (s *service) resetByCode(ctx context.Context, challengeID, code, pw string)
 // password set in one transaction, and only while the password is still
 // the one the token was issued for.
 func (s *service) resetByToken(ctx context.Context, token, pw string) (clients.Client, error) {
-	t, err := s.tokens.Peek(ctx, token, linktoken.PasswordReset)
+	t, err := s.Tokens.Peek(ctx, token, linktoken.PasswordReset)
 	if err != nil {
 		return clients.Client{}, err
 	}
-	c, err := s.clients.Get(ctx, t.ClientID)
+	c, err := s.Clients.Get(ctx, t.ClientID)
 	if errors.Is(err, clients.ErrNotFound) || (err == nil && c.CredentialsVersion != t.CredentialsVersion) {
 		return c, linktoken.Invalid()
 	}
@@ -235,8 +235,8 @@ func (s *service) resetByToken(ctx context.Context, token, pw string) (clients.C
 	if err != nil {
 		return c, err
 	}
-	err = s.table.TransactWrite(ctx, []types.TransactWriteItem{
-		s.tokens.Consume(t), {Update: s.clients.SetPasswordUpdate(c, hash)},
+	err = s.Table.TransactWrite(ctx, []types.TransactWriteItem{
+		s.Tokens.Consume(t), {Update: s.Clients.SetPasswordUpdate(c, hash)},
 	})
 	if len(dynamo.FailedConditions(err)) > 0 {
 		return c, linktoken.Invalid()
@@ -247,7 +247,7 @@ func (s *service) resetByToken(ctx context.Context, token, pw string) (clients.C
 // forgetFailures lifts a lockout of the address: whoever reset the
 // password proved they own it.
 func (s *service) forgetFailures(ctx context.Context, email string) {
-	_, err := s.table.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table.Name),
+	_, err := s.Table.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table.Name),
 		Key: s.guardKeyOf(email).KeyAttrs()})
 	if err != nil {
 		slog.WarnContext(ctx, "password reset: the login lockout was not lifted", "error", err.Error())

@@ -22,7 +22,7 @@ func (s *service) refresh(w http.ResponseWriter, r *http.Request) error {
 	if req.RefreshToken == "" {
 		return apperr.Validation(apperr.FieldError{Field: "refresh_token", Message: "is required"})
 	}
-	tokens, err := s.sessions.RefreshAsConfigured(r.Context(), req.RefreshToken)
+	tokens, err := s.Sessions.RefreshAsConfigured(r.Context(), req.RefreshToken)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *service) refresh(w http.ResponseWriter, r *http.Request) error {
 // logout ends the caller's session, server-side: its tokens stop working
 // at once (the authorizer reads the session on every request).
 func (s *service) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := s.sessions.Revoke(r.Context(), principal.SessionOf(r.Context()).SessionID); err != nil {
+	if err := s.Sessions.Revoke(r.Context(), principal.SessionOf(r.Context()).SessionID); err != nil {
 		return err
 	}
 	httpapi.WriteNoContent(w)

@@ -42,14 +42,14 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 	if err := s.limit(ctx, signupRule(httpapi.SourceIP(ctx))); err != nil {
 		return err
 	}
-	c, err := newClient(req, cfg, s.clock.Now())
+	c, err := newClient(req, cfg, s.Clock.Now())
 	if err != nil {
 		return err
 	}
 	if c.PasswordHash, err = password.Hash(req.Password); err != nil {
 		return apperr.Internalf("hash password", err)
 	}
-	if err := s.clients.Create(ctx, c); err != nil {
+	if err := s.Clients.Create(ctx, c); err != nil {
 		return err
 	}
 	answer := map[string]any{"client_id": c.ID}
@@ -65,7 +65,7 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 	if needsTFASetup(c, cfg) {
 		scope = principal.ScopeTFASetup
 	}
-	tokens, err := s.sessions.Create(ctx, c.ID, scope, sessionLimits(cfg), s.clients.CredentialsUnchanged(c))
+	tokens, err := s.Sessions.Create(ctx, c.ID, scope, sessionLimits(cfg), s.Clients.CredentialsUnchanged(c))
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func needsTFASetup(c clients.Client, cfg settings.Settings) bool {
 // (a send budget, SNS) does not undo the sign-up: the answer then carries
 // no challenge and the client asks for a code again on the resend route.
 func (s *service) sendPhoneConfirmation(ctx context.Context, c clients.Client, cfg settings.Settings) (otp.Challenge, bool) {
-	ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+	ch, err := s.Codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
 		Purpose: otp.PhoneConfirmation, Subject: c.ID, Phone: c.Phone, SourceIP: httpapi.SourceIP(ctx),
 		Language: c.Language, DefaultLanguage: cfg.Languages.Default,
 	})

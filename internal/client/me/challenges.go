@@ -59,7 +59,7 @@ func (s *service) challenge(w http.ResponseWriter, r *http.Request) error {
 	case !needsCode(req.Operation, cfg):
 		return s.writeToken(w, r, c, req.Operation, http.StatusOK, false)
 	case c.PhoneConfirmed():
-		ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+		ch, err := s.Codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
 			Purpose: otp.Operation(req.Operation), Subject: c.ID, Phone: c.Phone, SourceIP: httpapi.SourceIP(ctx),
 			Language: c.Language, DefaultLanguage: cfg.Languages.Default,
 		})
@@ -93,7 +93,7 @@ func (s *service) writeToken(w http.ResponseWriter, r *http.Request, c clients.C
 // so that a stolen session cannot guess it.
 func (s *service) checkPassword(r *http.Request, c clients.Client, pw string) error {
 	ctx := r.Context()
-	if err := s.limiter.Take(ctx, s.clock.Now(), passwordRule(c.ID)); err != nil {
+	if err := s.Limiter.Take(ctx, s.Clock.Now(), passwordRule(c.ID)); err != nil {
 		return err
 	}
 	ok, _, err := password.Verify(c.PasswordHash, pw)
@@ -117,12 +117,12 @@ func (s *service) verifyChallenge(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
+	c, err := s.Caller(ctx)
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
-	purpose, err := s.codes.PurposeOf(ctx, id, c.ID)
+	purpose, err := s.Codes.PurposeOf(ctx, id, c.ID)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (s *service) verifyChallenge(w http.ResponseWriter, r *http.Request) error 
 	if !ok {
 		return apperr.New(apperr.BadRequest, "otp_expired", "the code expired; request a new one") // not an operation's challenge
 	}
-	if _, err := s.codes.Verify(ctx, id, purpose, c.ID, req.Code); err != nil {
+	if _, err := s.Codes.Verify(ctx, id, purpose, c.ID, req.Code); err != nil {
 		return err
 	}
 	return s.writeToken(w, r, c, op, http.StatusOK, true)

@@ -55,13 +55,13 @@ func (s *service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.Internalf("hash password", err)
 	}
-	if err := s.clients.SetPassword(ctx, c, hash); err != nil {
+	if err := s.Clients.SetPassword(ctx, c, hash); err != nil {
 		if errors.Is(err, clients.ErrChanged) {
 			return apperr.New(apperr.Conflict, "password_changed", "the password changed meanwhile; start again")
 		}
 		return err
 	}
-	if err := s.sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
+	if err := s.Sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
 		return err
 	}
 	httpapi.WriteNoContent(w)
@@ -94,7 +94,7 @@ func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	if email == c.Email {
 		return apperr.New(apperr.Conflict, "email_unchanged", "this is already the client's address")
 	}
-	if _, err := s.clients.ByEmail(ctx, email); err == nil {
+	if _, err := s.Clients.ByEmail(ctx, email); err == nil {
 		return clients.EmailTaken()
 	} else if !errors.Is(err, clients.ErrNotFound) {
 		return err
@@ -104,18 +104,18 @@ func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if err := s.limiter.Take(ctx, s.clock.Now(), mailRule(c.ID)); err != nil {
+	if err := s.Limiter.Take(ctx, s.Clock.Now(), mailRule(c.ID)); err != nil {
 		return err
 	}
-	token, t, err := s.tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.ChangeEmail, ClientID: c.ID,
+	token, t, err := s.Tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.ChangeEmail, ClientID: c.ID,
 		Email: email, CredentialsVersion: c.CredentialsVersion}, changeEmailTTL)
 	if err != nil {
 		return err
 	}
-	if err := s.clients.SetPendingEmail(ctx, c, email, t.Hash); err != nil {
+	if err := s.Clients.SetPendingEmail(ctx, c, email, t.Hash); err != nil {
 		return err
 	}
-	err = s.notify.Publish(ctx, messaging.Event{Kind: messaging.KindEmailVerification, ClientID: c.ID,
+	err = s.Notify.Publish(ctx, messaging.Event{Kind: messaging.KindEmailVerification, ClientID: c.ID,
 		Email: email, Language: c.Language, Data: map[string]string{"token": token, "purpose": linktoken.ChangeEmail}})
 	if err != nil {
 		return messaging.NotificationUnavailable().Because("email change", err)

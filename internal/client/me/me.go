@@ -18,29 +18,15 @@ import (
 
 	"clientarea/internal/app"
 	"clientarea/internal/app/outbound"
-	"clientarea/internal/client/clients"
-	"clientarea/internal/client/linktoken"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/optoken"
-	"clientarea/internal/client/session"
-	"clientarea/internal/messaging"
-	"clientarea/internal/otp"
-	"clientarea/internal/platform/clock"
-	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
-	"clientarea/internal/platform/ratelimit"
 )
 
 // service holds what the routes need, built once per cold start.
 type service struct {
-	table    dynamo.Table
-	clock    clock.Clock
-	clients  clients.Store
-	sessions session.Store
-	tokens   linktoken.Store
-	codes    *otp.Engine
-	notify   messaging.Publisher
-	limiter  ratelimit.Limiter
+	kit.Kit
 	optokens optoken.Store
 	service  httpapi.Middleware // who may redeem operation tokens
 }
@@ -53,13 +39,7 @@ func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
 		return nil, fmt.Errorf("the me function sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", err)
 	}
 	s := &service{
-		table: d.Table, clock: d.Clock,
-		clients:  clients.Store{Table: d.Table, Clock: d.Clock},
-		sessions: session.Store{Table: d.Table, Clock: d.Clock},
-		tokens:   linktoken.Store{Table: d.Table, Clock: d.Clock},
-		codes:    codes,
-		notify:   outbound.Notifications(d),
-		limiter:  ratelimit.Limiter{Table: d.Table},
+		Kit:      kit.New(d, codes),
 		optokens: optoken.Store{Table: d.Table, Clock: d.Clock},
 		service:  d.Auth.RequireService,
 	}

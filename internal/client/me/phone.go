@@ -43,7 +43,7 @@ func (s *service) setPhone(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	ch, err := s.codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
+	ch, err := s.Codes.Issue(ctx, cfg.Security.OTPPolicy(), otp.Request{
 		Purpose: otp.PhoneConfirmation, Subject: c.ID, Phone: number, SourceIP: httpapi.SourceIP(ctx),
 		Language: c.Language, DefaultLanguage: cfg.Languages.Default,
 	})
@@ -57,7 +57,7 @@ func (s *service) setPhone(w http.ResponseWriter, r *http.Request) error {
 // ownerCheck refuses a number another client holds (409 phone_taken),
 // early: the claim itself is made, atomically, when the number is confirmed.
 func (s *service) ownerCheck(r *http.Request, c clients.Client, number string) error {
-	owner, err := s.clients.PhoneOwner(r.Context(), number)
+	owner, err := s.Clients.PhoneOwner(r.Context(), number)
 	if err != nil {
 		return err
 	}
@@ -80,22 +80,22 @@ func (s *service) verifyPhone(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
+	c, err := s.Caller(ctx)
 	if err != nil {
 		return err
 	}
-	number, err := s.codes.Verify(ctx, req.ChallengeID, otp.PhoneConfirmation, c.ID, req.Code)
+	number, err := s.Codes.Verify(ctx, req.ChallengeID, otp.PhoneConfirmation, c.ID, req.Code)
 	if err != nil {
 		return err
 	}
-	if err := s.clients.SetPhone(ctx, c, number); err != nil {
+	if err := s.Clients.SetPhone(ctx, c, number); err != nil {
 		if errors.Is(err, clients.ErrChanged) {
 			return apperr.New(apperr.Conflict, "phone_changed", "the phone changed meanwhile; start again")
 		}
 		return err
 	}
 	if c.PhoneConfirmed() && c.Phone != number {
-		if err := s.sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
+		if err := s.Sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
 			return err
 		}
 	}
@@ -112,7 +112,7 @@ func (s *service) removePhone(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	c, err := s.caller(ctx)
+	c, err := s.Caller(ctx)
 	if err != nil {
 		return err
 	}
@@ -128,14 +128,14 @@ func (s *service) removePhone(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if err := s.clients.RemovePhone(ctx, c); err != nil {
+	if err := s.Clients.RemovePhone(ctx, c); err != nil {
 		if errors.Is(err, clients.ErrChanged) {
 			return apperr.New(apperr.Conflict, "phone_changed", "the phone or 2FA changed meanwhile; start again")
 		}
 		return err
 	}
 	if c.PhoneConfirmed() {
-		if err := s.sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
+		if err := s.Sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
 			return err
 		}
 	}

@@ -1,8 +1,6 @@
 package me
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -16,15 +14,6 @@ import (
 	"clientarea/internal/platform/principal"
 )
 
-// caller is the client of the request's session.
-func (s *service) caller(ctx context.Context) (clients.Client, error) {
-	c, err := s.clients.Get(ctx, principal.SessionOf(ctx).ClientID)
-	if errors.Is(err, clients.ErrNotFound) {
-		return c, apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
-	}
-	return c, err
-}
-
 // start is how the routes that read the configuration begin: the body
 // decoded into body (nil: the route takes none; see decodeOptional), then
 // the caller and the configuration that governs the request.
@@ -34,11 +23,11 @@ func (s *service) start(w http.ResponseWriter, r *http.Request, body any) (clien
 			return clients.Client{}, settings.Settings{}, err
 		}
 	}
-	c, err := s.caller(r.Context())
+	c, err := s.Caller(r.Context())
 	if err != nil {
 		return c, settings.Settings{}, err
 	}
-	cfg, err := settings.Load(r.Context(), s.table)
+	cfg, err := settings.Load(r.Context(), s.Table)
 	return c, cfg, err
 }
 
@@ -127,7 +116,7 @@ func (s *service) patchProfile(w http.ResponseWriter, r *http.Request) error {
 			return apperr.Validation(apperr.FieldError{Field: "language",
 				Message: fmt.Sprintf("must be one of the enabled languages %v", cfg.Languages.Enabled())})
 		}
-		if err := s.clients.SetLanguage(ctx, c, lang); err != nil {
+		if err := s.Clients.SetLanguage(ctx, c, lang); err != nil {
 			return err
 		}
 		c.Language = lang

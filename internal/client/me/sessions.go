@@ -25,7 +25,7 @@ type sessionView struct {
 func (s *service) listSessions(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := principal.SessionOf(ctx)
-	list, err := s.sessions.List(ctx, me.ClientID)
+	list, err := s.Sessions.List(ctx, me.ClientID)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *service) listSessions(w http.ResponseWriter, r *http.Request) error {
 func (s *service) endSession(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := principal.SessionOf(ctx)
-	err := s.sessions.RevokeOwn(ctx, me.ClientID, r.PathValue("id"))
+	err := s.Sessions.RevokeOwn(ctx, me.ClientID, r.PathValue("id"))
 	if errors.Is(err, session.ErrNotOwn) {
 		return apperr.New(apperr.NotFound, "not_found", "the client has no such session")
 	}

@@ -18,14 +18,14 @@ import (
 // session in its place.
 func (s *service) enableTFA(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.caller(ctx)
+	c, err := s.Caller(ctx)
 	if err != nil {
 		return err
 	}
 	if !c.PhoneConfirmed() {
 		return apperr.New(apperr.Conflict, "phone_required", "two-factor authentication needs a confirmed phone: POST /me/phone first")
 	}
-	if err := s.clients.SetTFA(ctx, c, true); err != nil {
+	if err := s.Clients.SetTFA(ctx, c, true); err != nil {
 		if errors.Is(err, clients.ErrChanged) {
 			return apperr.New(apperr.Conflict, "phone_changed", "the phone changed meanwhile; start again")
 		}
@@ -34,18 +34,18 @@ func (s *service) enableTFA(w http.ResponseWriter, r *http.Request) error {
 	current := principal.SessionOf(ctx)
 	answer := map[string]any{"tfa_enabled": true}
 	if current.Scope == principal.ScopeTFASetup {
-		cfg, err := settings.Load(ctx, s.table)
+		cfg, err := settings.Load(ctx, s.Table)
 		if err != nil {
 			return err
 		}
-		tokens, err := s.sessions.Create(ctx, c.ID, principal.ScopeFull, session.LimitsOf(cfg.General, cfg.Security))
+		tokens, err := s.Sessions.Create(ctx, c.ID, principal.ScopeFull, session.LimitsOf(cfg.General, cfg.Security))
 		if err != nil {
 			return err
 		}
 		answer["session"] = tokens
 		current.SessionID = tokens.SessionID // the setup session ends with the others
 	}
-	if err := s.sessions.RevokeAll(ctx, c.ID, current.SessionID); err != nil {
+	if err := s.Sessions.RevokeAll(ctx, c.ID, current.SessionID); err != nil {
 		return err
 	}
 	httpapi.WriteJSON(w, http.StatusOK, answer)
@@ -78,10 +78,10 @@ func (s *service) disableTFA(w http.ResponseWriter, r *http.Request) error {
 	if err := s.stepUp(ctx, c, opDisableTFA, req.OperationToken); err != nil {
 		return err
 	}
-	if err := s.clients.SetTFA(ctx, c, false); err != nil {
+	if err := s.Clients.SetTFA(ctx, c, false); err != nil {
 		return err
 	}
-	if err := s.sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
+	if err := s.Sessions.RevokeAll(ctx, c.ID, principal.SessionOf(ctx).SessionID); err != nil {
 		return err
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"tfa_enabled": false})

@@ -1,10 +1,8 @@
 package auth_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"testing"
 
 	"clientarea/internal/testsupport/apptest"
@@ -32,23 +30,14 @@ func (w *world) post(path string, body any, token string) *apptest.Response {
 	return apptest.Do(w.t, w.auth, apptest.Request{Method: http.MethodPost, Path: path, Body: body, Token: token})
 }
 
-// configure saves a section, whatever its version.
-func (w *world) configure(fn, section string, body any) {
-	w.t.Helper()
-	admin := w.env.Admin(fn)
-	path := "/admin/config/" + section
-	version := admin.Get(path).Expect(w.t, 200).Header.Get("ETag")
-	admin.Put(path, body, version).Expect(w.t, 200)
-}
-
 func (w *world) registration(confirmation string) {
 	w.t.Helper()
-	w.configure("security", "registration", map[string]any{"confirmation": confirmation})
+	w.env.Configure("security", "registration", map[string]any{"confirmation": confirmation})
 }
 
 func (w *world) security(body map[string]any) {
 	w.t.Helper()
-	w.configure("security", "security", body)
+	w.env.Configure("security", "security", body)
 }
 
 const strongPassword = "correct horse battery staple"
@@ -72,45 +61,13 @@ func (w *world) signupConfirmingPhone(email, number string) (map[string]any, str
 	a := w.signup(email, number)
 	ch := a["phone_challenge"].(map[string]any)
 	token, _ := sessionOf(w.t, a)
-	w.post("/auth/confirm-phone", map[string]any{"challenge_id": ch["challenge_id"], "code": w.lastCode(number)}, token).Expect(w.t, 200)
+	w.post("/auth/confirm-phone", map[string]any{"challenge_id": ch["challenge_id"], "code": w.env.LastCode(number)}, token).Expect(w.t, 200)
 	return a, token
 }
 
 func (w *world) login(email, password string) *apptest.Response {
 	w.t.Helper()
 	return w.post("/auth/login", map[string]any{"email": email, "password": password}, "")
-}
-
-var sixDigits = regexp.MustCompile(`\b([0-9]{6})\b`)
-
-// lastCode is the code of the newest SMS to number.
-func (w *world) lastCode(number string) string {
-	w.t.Helper()
-	for _, m := range w.env.Deps.Outbox.List() {
-		if m.Channel == "sms" && m.To == number {
-			return sixDigits.FindStringSubmatch(m.Message)[1]
-		}
-	}
-	w.t.Fatalf("no SMS to %s in the outbox", number)
-	return ""
-}
-
-// lastToken is the token of the newest notification of kind to email.
-func (w *world) lastToken(email, kind string) string {
-	w.t.Helper()
-	for _, m := range w.env.Deps.Outbox.List() {
-		if m.Channel == "email" && m.To == email && m.Kind == kind {
-			var e struct {
-				Data map[string]string `json:"data"`
-			}
-			if err := json.Unmarshal([]byte(m.Message), &e); err != nil {
-				w.t.Fatal(err)
-			}
-			return e.Data["token"]
-		}
-	}
-	w.t.Fatalf("no %s email to %s in the outbox", kind, email)
-	return ""
 }
 
 func (w *world) countOutbox(channel string) int {

@@ -115,7 +115,7 @@ func TestMandatoryLoginTFA(t *testing.T) {
 		t.Fatalf("answer %v", res)
 	}
 	id := res["challenge_id"]
-	code := w.lastCode(annPhone)
+	code := w.env.LastCode(annPhone)
 	w.post("/auth/login/verify", map[string]any{"challenge_id": id, "code": wrong(code)}, "").ExpectProblem(t, 400, "otp_invalid")
 	full := w.post("/auth/login/verify", map[string]any{"challenge_id": id, "code": code}, "").Expect(t, 200).Map(t)
 	if s := full["session"].(map[string]any); s["scope"] != "full" {
@@ -180,11 +180,11 @@ func TestLoginCodeDiesWithAPasswordReset(t *testing.T) {
 	w.security(map[string]any{"mandatory_tfa": true, "tfa_operations": []string{"login"}})
 	w.env.Clock.Advance(2 * time.Minute)
 	login := w.login(ann, strongPassword).Expect(t, 200).Map(t)
-	code := w.lastCode(annPhone)
+	code := w.env.LastCode(annPhone)
 
 	w.registration("none") // the reset goes by email
 	w.post("/auth/password-reset", map[string]any{"email": ann}, "").Expect(t, 202)
-	w.post("/auth/password-reset/confirm", map[string]any{"token": w.lastToken(ann, "password_reset"),
+	w.post("/auth/password-reset/confirm", map[string]any{"token": w.env.LastToken(ann, "password_reset"),
 		"new_password": "a different long passphrase"}, "").Expect(t, 204)
 	w.post("/auth/login/verify", map[string]any{"challenge_id": login["challenge_id"], "code": code}, "").
 		ExpectProblem(t, 401, "invalid_credentials")

@@ -20,7 +20,7 @@ func TestPasswordResetByEmail(t *testing.T) {
 	if n := w.countOutbox("email"); n != 1 {
 		t.Fatalf("%d emails", n)
 	}
-	link := w.lastToken(ann, "password_reset")
+	link := w.env.LastToken(ann, "password_reset")
 	w.post("/auth/password-reset/confirm", map[string]any{"token": link, "new_password": "123456789"}, "").
 		ExpectInvalid(t, "validation_failed", "new_password") // common: refused, the link still works
 	const next = "a different long passphrase"
@@ -44,7 +44,7 @@ func TestPasswordResetBySMS(t *testing.T) {
 	if len(known) != len(unknown) || known["challenge_id"] == nil || unknown["challenge_id"] == nil {
 		t.Fatalf("answers differ in shape: %v %v", known, unknown)
 	}
-	code := w.lastCode(annPhone)
+	code := w.env.LastCode(annPhone)
 	const next = "a different long passphrase"
 	w.post("/auth/password-reset/confirm", map[string]any{"challenge_id": unknown["challenge_id"], "code": code, "new_password": next}, "").
 		ExpectProblem(t, 400, "otp_invalid") // a decoy: like a wrong code

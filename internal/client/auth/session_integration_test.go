@@ -10,7 +10,7 @@ import (
 // rotated refresh token, the absolute lifetime.
 func TestSessionLifecycle(t *testing.T) {
 	w := newWorld(t)
-	w.configure("general", "general", map[string]any{"security": map[string]any{"session_minutes": 30, "refresh_session_minutes": 120}})
+	w.env.Configure("general", "general", map[string]any{"security": map[string]any{"session_minutes": 30, "refresh_session_minutes": 120}})
 	a := w.signup(ann, "")
 	token, refresh := sessionOf(t, a)
 
@@ -31,7 +31,7 @@ func TestSessionLifecycle(t *testing.T) {
 	token3, refresh3 := sessionOf(t, r2)
 
 	// The admin shortens session_minutes: it applies to this live session.
-	w.configure("general", "general", map[string]any{"security": map[string]any{"session_minutes": 5, "refresh_session_minutes": 10}})
+	w.env.Configure("general", "general", map[string]any{"security": map[string]any{"session_minutes": 5, "refresh_session_minutes": 10}})
 	w.env.Clock.Advance(6 * time.Minute)
 	w.post("/auth/confirm-email/resend", nil, token3).ExpectProblem(t, 401, "session_expired")
 	w.env.Clock.Advance(5 * time.Minute) // past the refresh window too

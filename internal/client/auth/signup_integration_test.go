@@ -43,12 +43,12 @@ func TestSignupConfirmedByEmail(t *testing.T) {
 		t.Fatalf("answer %v", a)
 	}
 	token, _ := sessionOf(t, a)
-	first := w.lastToken(ann, "email_verification")
+	first := w.env.LastToken(ann, "email_verification")
 	if len(first) < 43 { // 256 bits, base64url
 		t.Fatalf("token %q is short", first)
 	}
 	w.post("/auth/confirm-email/resend", nil, token).Expect(t, 202)
-	second := w.lastToken(ann, "email_verification")
+	second := w.env.LastToken(ann, "email_verification")
 	w.post("/auth/confirm-email", map[string]any{"token": first}, "").ExpectProblem(t, 400, "token_invalid")
 	res := w.post("/auth/confirm-email", map[string]any{"token": second}, "").Expect(t, 200).Map(t)
 	if e, _ := confirmation(t, res); e != "confirmed" || res["status"] != "confirmed" {
@@ -63,7 +63,7 @@ func TestEmailTokenExpires(t *testing.T) {
 	w := newWorld(t)
 	w.registration("email")
 	w.signup(ann, "")
-	token := w.lastToken(ann, "email_verification")
+	token := w.env.LastToken(ann, "email_verification")
 	w.env.Clock.Advance(24*3600e9 + 1)
 	w.post("/auth/confirm-email", map[string]any{"token": token}, "").ExpectProblem(t, 400, "token_invalid")
 }
@@ -82,7 +82,7 @@ func TestSignupConfirmedByPhone(t *testing.T) {
 	}
 	ch := a["phone_challenge"].(map[string]any)
 	token, _ := sessionOf(t, a)
-	code := w.lastCode(annPhone)
+	code := w.env.LastCode(annPhone)
 	confirm := func(code string) *apptest.Response {
 		return w.post("/auth/confirm-phone", map[string]any{"challenge_id": ch["challenge_id"], "code": code}, token)
 	}
@@ -108,12 +108,12 @@ func TestSignupConfirmedByEmailAndPhone(t *testing.T) {
 	token, _ := sessionOf(t, a)
 	w.env.Clock.Advance(61e9) // past the resend cooldown
 	resent := w.post("/auth/confirm-phone/resend", nil, token).Expect(t, 202).Map(t)
-	res := w.post("/auth/confirm-phone", map[string]any{"challenge_id": resent["challenge_id"], "code": w.lastCode(annPhone)}, token).
+	res := w.post("/auth/confirm-phone", map[string]any{"challenge_id": resent["challenge_id"], "code": w.env.LastCode(annPhone)}, token).
 		Expect(t, 200).Map(t)
 	if res["status"] != "pending_confirmation" {
 		t.Fatalf("confirmed with the email pending: %v", res)
 	}
-	res = w.post("/auth/confirm-email", map[string]any{"token": w.lastToken(ann, "email_verification")}, "").Expect(t, 200).Map(t)
+	res = w.post("/auth/confirm-email", map[string]any{"token": w.env.LastToken(ann, "email_verification")}, "").Expect(t, 200).Map(t)
 	if e, p := confirmation(t, res); e != "confirmed" || p != "confirmed" || res["status"] != "confirmed" {
 		t.Fatalf("answer %v", res)
 	}

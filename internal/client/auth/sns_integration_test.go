@@ -29,7 +29,7 @@ func TestSignupPublishesToSNS(t *testing.T) {
 			event = &p
 		}
 	}
-	if sms == nil || sms.Attributes["AWS.SNS.SMS.SMSType"].StringValue != "Transactional" || !sixDigits.MatchString(sms.Message) {
+	if sms == nil || sms.Attributes["AWS.SNS.SMS.SMSType"].StringValue != "Transactional" || !apptest.SixDigits.MatchString(sms.Message) {
 		t.Fatalf("SMS %+v", sms)
 	}
 	if event == nil {

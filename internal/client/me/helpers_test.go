@@ -1,10 +1,8 @@
 package me_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"testing"
 
 	"clientarea/internal/testsupport/apptest"
@@ -42,14 +40,6 @@ func (c *client) do(method, path string, body any) *apptest.Response {
 	return c.w.do(c.w.me, method, path, body, c.token)
 }
 
-func (w *world) configure(fn, section string, body any) {
-	w.t.Helper()
-	admin := w.env.Admin(fn)
-	path := "/admin/config/" + section
-	version := admin.Get(path).Expect(w.t, 200).Header.Get("ETag")
-	admin.Put(path, body, version).Expect(w.t, 200)
-}
-
 const strongPassword = "correct horse battery staple"
 
 // signup signs email up (no confirmation asked) and returns the client.
@@ -66,20 +56,6 @@ func (c *client) login() map[string]any {
 	return c.w.do(c.w.auth, "POST", "/auth/login", map[string]any{"email": c.email, "password": strongPassword}, "").Expect(c.w.t, 200).Map(c.w.t)
 }
 
-var sixDigits = regexp.MustCompile(`\b([0-9]{6})\b`)
-
-// lastCode is the code of the newest SMS to number.
-func (w *world) lastCode(number string) string {
-	w.t.Helper()
-	for _, m := range w.env.Deps.Outbox.List() {
-		if m.Channel == "sms" && m.To == number {
-			return sixDigits.FindStringSubmatch(m.Message)[1]
-		}
-	}
-	w.t.Fatalf("no SMS to %s", number)
-	return ""
-}
-
 // setPhone gives c the confirmed phone number (a first phone, or with the
 // step-up token when replacing one).
 func (c *client) setPhone(number string, stepUp ...string) map[string]any {
@@ -90,7 +66,7 @@ func (c *client) setPhone(number string, stepUp ...string) map[string]any {
 	}
 	ch := c.do("POST", "/me/phone", body).Expect(c.w.t, 202).Map(c.w.t)
 	c.w.env.Clock.Advance(61e9) // past the resend cooldown, for the next code
-	res := c.do("POST", "/me/phone/verify", map[string]any{"challenge_id": ch["challenge_id"], "code": c.w.lastCode(number)}).Expect(c.w.t, 200).Map(c.w.t)
+	res := c.do("POST", "/me/phone/verify", map[string]any{"challenge_id": ch["challenge_id"], "code": c.w.env.LastCode(number)}).Expect(c.w.t, 200).Map(c.w.t)
 	c.phone = number
 	return res
 }
@@ -104,7 +80,7 @@ func (c *client) operationToken(op string) string {
 		return fmt.Sprint(m["operation_token"])
 	}
 	res.Expect(c.w.t, 202)
-	v := c.do("POST", fmt.Sprintf("/me/tfa/challenges/%s/verify", m["challenge_id"]), map[string]any{"code": c.w.lastCode(c.phone)}).Expect(c.w.t, 200).Map(c.w.t)
+	v := c.do("POST", fmt.Sprintf("/me/tfa/challenges/%s/verify", m["challenge_id"]), map[string]any{"code": c.w.env.LastCode(c.phone)}).Expect(c.w.t, 200).Map(c.w.t)
 	c.w.env.Clock.Advance(61e9)
 	return fmt.Sprint(v["operation_token"])
 }
@@ -113,15 +89,4 @@ func (c *client) operationToken(op string) string {
 func (w *world) consume(token, op, clientID string) *apptest.Response {
 	w.t.Helper()
 	return w.do(w.me, "POST", "/tfa/operation-tokens/consume", map[string]any{"token": token, "operation": op, "client_id": clientID}, apptest.ServiceToken)
-}
-
-func tokenOf(t *testing.T, event string) string {
-	t.Helper()
-	var e struct {
-		Data map[string]string `json:"data"`
-	}
-	if err := json.Unmarshal([]byte(event), &e); err != nil {
-		t.Fatal(err)
-	}
-	return e.Data["token"]
 }

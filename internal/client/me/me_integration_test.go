@@ -16,8 +16,8 @@ const (
 // language to an enabled one only.
 func TestProfile(t *testing.T) {
 	w := newWorld(t)
-	w.configure("security", "registration", map[string]any{"confirmation": "email"})
-	w.configure("security", "security", map[string]any{"mandatory_tfa": true, "tfa_operations": []string{"withdraw"}})
+	w.env.Configure("security", "registration", map[string]any{"confirmation": "email"})
+	w.env.Configure("security", "security", map[string]any{"mandatory_tfa": true, "tfa_operations": []string{"withdraw"}})
 	ann := w.signup("ann@example.com")
 	p := ann.do("GET", "/me", nil).Expect(t, 200).Map(t)
 	if p["confirmation_pending"] != true || p["phone"] != nil || p["tfa_enabled"] != false || p["email"] != "ann@example.com" {
@@ -27,7 +27,7 @@ func TestProfile(t *testing.T) {
 		t.Fatalf("required actions %v", actions)
 	}
 	ann.do("PATCH", "/me", map[string]any{"language": "de"}).ExpectInvalid(t, "validation_failed", "language")
-	w.configure("languages", "languages", map[string]any{"active": []any{map[string]any{"code": "en", "enabled": true}, map[string]any{"code": "de", "enabled": true}}, "default": "en"})
+	w.env.Configure("languages", "languages", map[string]any{"active": []any{map[string]any{"code": "en", "enabled": true}, map[string]any{"code": "de", "enabled": true}}, "default": "en"})
 	if p := ann.do("PATCH", "/me", map[string]any{"language": "de"}).Expect(t, 200).Map(t); p["language"] != "de" {
 		t.Fatalf("profile %v", p)
 	}
@@ -39,7 +39,7 @@ func TestProfile(t *testing.T) {
 func TestMandatoryTFASetup(t *testing.T) {
 	w := newWorld(t)
 	ann := w.signup("ann@example.com")
-	w.configure("security", "security", map[string]any{"mandatory_tfa": true, "tfa_operations": []string{"login", "withdraw"}})
+	w.env.Configure("security", "security", map[string]any{"mandatory_tfa": true, "tfa_operations": []string{"login", "withdraw"}})
 	login := ann.login()
 	if login["tfa_setup_required"] != true {
 		t.Fatalf("login %v", login)
@@ -75,7 +75,7 @@ func TestGeneralSwitchesDecideOperationTFA(t *testing.T) {
 			t.Fatalf("%s: %v", op, m)
 		}
 	}
-	w.configure("general", "general", map[string]any{"clients": map[string]any{"withdrawal_tfa": true, "exchange_tfa": true}})
+	w.env.Configure("general", "general", map[string]any{"clients": map[string]any{"withdrawal_tfa": true, "exchange_tfa": true}})
 	for _, op := range []string{"withdraw", "exchange"} {
 		if m := ann.do("POST", "/me/tfa/challenges", map[string]any{"operation": op}).Expect(t, 202).Map(t); m["required"] != true {
 			t.Fatalf("%s: %v", op, m)
@@ -138,7 +138,7 @@ func TestFactorChangesNeedAFreshProof(t *testing.T) {
 
 	second := w.do(w.auth, "POST", "/auth/login", map[string]any{"email": ann.email, "password": strongPassword}, "").Expect(t, 200).Map(t)
 	w.env.Clock.Advance(61e9)
-	v := w.do(w.auth, "POST", "/auth/login/verify", map[string]any{"challenge_id": second["challenge_id"], "code": w.lastCode(annPhone)}, "").Expect(t, 200).Map(t)
+	v := w.do(w.auth, "POST", "/auth/login/verify", map[string]any{"challenge_id": second["challenge_id"], "code": w.env.LastCode(annPhone)}, "").Expect(t, 200).Map(t)
 	secondToken := v["session"].(map[string]any)["token"].(string)
 
 	ann.setPhone(bobPhone, ann.operationToken("change_phone"))
@@ -174,7 +174,7 @@ func TestConcurrentClaimsOfOnePhone(t *testing.T) {
 	// Each got its own code to the same number, newest first in the outbox.
 	msgs := w.env.Deps.Outbox.List()
 	for i := range clients {
-		codes[challenges[i]] = sixDigits.FindStringSubmatch(msgs[len(clients)-1-i].Message)[1]
+		codes[challenges[i]] = apptest.SixDigits.FindStringSubmatch(msgs[len(clients)-1-i].Message)[1]
 	}
 	var mu sync.Mutex
 	statuses := map[int]int{}
@@ -235,7 +235,7 @@ func TestChangePassword(t *testing.T) {
 	w.do(w.me, "GET", "/me", nil, other).ExpectProblem(t, 401, "unauthenticated")
 	ann.do("GET", "/me", nil).Expect(t, 200)
 
-	w.configure("security", "security", map[string]any{"mandatory_tfa": true, "tfa_operations": []string{"change_password"}})
+	w.env.Configure("security", "security", map[string]any{"mandatory_tfa": true, "tfa_operations": []string{"change_password"}})
 	body := map[string]any{"current_password": next, "new_password": strongPassword}
 	ann.do("POST", "/me/password", body).ExpectProblem(t, 403, "tfa_required")
 	ann.setPhone(annPhone)
@@ -260,7 +260,7 @@ func TestEmailChangeWaitsForConfirmation(t *testing.T) {
 	var token string
 	for _, m := range w.env.Deps.Outbox.List() {
 		if m.To == "ann.new@example.com" {
-			token = tokenOf(t, m.Message)
+			token = apptest.TokenOf(t, m.Message)
 		}
 	}
 	w.do(w.auth, "POST", "/auth/confirm-email", map[string]any{"token": token}, "").Expect(t, 200)

@@ -23,7 +23,7 @@ func TestSelfServicePublishesToSNS(t *testing.T) {
 	var sms, event bool
 	for _, p := range srv.Requests() {
 		switch {
-		case p.PhoneNumber == annPhone && sixDigits.MatchString(p.Message):
+		case p.PhoneNumber == annPhone && apptest.SixDigits.MatchString(p.Message):
 			sms = true
 		case p.TopicArn == env.Deps.Config.NotificationTopicARN:
 			var e struct {

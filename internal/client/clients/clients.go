@@ -191,16 +191,14 @@ func (s Store) Get(ctx context.Context, id string) (Client, error) {
 
 // ByEmail returns the client holding email (any case), or ErrNotFound.
 func (s Store) ByEmail(ctx context.Context, email string) (Client, error) {
-	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: s.table(),
-		Key: dynamo.EmailKey(email).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	id, err := s.EmailOwner(ctx, email)
 	if err != nil {
-		return Client{}, fmt.Errorf("read email claim: %w", err)
+		return Client{}, err
 	}
-	id, ok := out.Item["client_id"].(*types.AttributeValueMemberS)
-	if !ok {
+	if id == "" {
 		return Client{}, ErrNotFound
 	}
-	return s.Get(ctx, id.Value)
+	return s.Get(ctx, id)
 }
 
 // CredentialsUnchanged is a transaction item that holds only while c's
@@ -285,10 +283,22 @@ func (s Store) ConfirmPhone(ctx context.Context, c Client, number string) error 
 
 // PhoneOwner returns the id of the client holding number, "" when none does.
 func (s Store) PhoneOwner(ctx context.Context, number string) (string, error) {
+	return s.owner(ctx, dynamo.PhoneKey(number), "phone")
+}
+
+// EmailOwner returns the id of the client holding email (any case), ""
+// when none does.
+func (s Store) EmailOwner(ctx context.Context, email string) (string, error) {
+	return s.owner(ctx, dynamo.EmailKey(email), "email")
+}
+
+// owner reads the claim at key (of what: "email", "phone"): the id of the
+// client holding it, or "".
+func (s Store) owner(ctx context.Context, key dynamo.Key, what string) (string, error) {
 	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: s.table(),
-		Key: dynamo.PhoneKey(number).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+		Key: key.KeyAttrs(), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return "", fmt.Errorf("read phone claim: %w", err)
+		return "", fmt.Errorf("read %s claim: %w", what, err) // not the key: it holds the address
 	}
 	id, _ := out.Item["client_id"].(*types.AttributeValueMemberS)
 	if id == nil {

@@ -94,10 +94,10 @@ func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	if email == c.Email {
 		return apperr.New(apperr.Conflict, "email_unchanged", "this is already the client's address")
 	}
-	if _, err := s.Clients.ByEmail(ctx, email); err == nil {
-		return clients.EmailTaken()
-	} else if !errors.Is(err, clients.ErrNotFound) {
+	if owner, err := s.Clients.EmailOwner(ctx, email); err != nil {
 		return err
+	} else if owner != "" {
+		return clients.EmailTaken()
 	}
 	if cfg.Security.TFARequired("update_email") {
 		if err := s.stepUp(ctx, c, "update_email", req.OperationToken); err != nil {

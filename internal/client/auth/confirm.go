@@ -12,6 +12,7 @@ import (
 	"log/slog"
 
 	"clientarea/internal/client/clients"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/linktoken"
 	"clientarea/internal/messaging"
 	"clientarea/internal/otp"
@@ -27,15 +28,9 @@ const emailTokenTTL = 24 * time.Hour
 // sendEmailConfirmation issues c's confirmation token, makes it the only
 // one that works, and publishes the event a mailer turns into the email.
 func (s *service) sendEmailConfirmation(ctx context.Context, c clients.Client) error {
-	token, t, err := s.Tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.ConfirmEmail, ClientID: c.ID,
-		Email: c.Email, CredentialsVersion: c.CredentialsVersion}, emailTokenTTL)
-	if err == nil {
-		err = s.Clients.SetEmailToken(ctx, c, t.Hash)
-	}
-	if err == nil {
-		err = s.Notify.Publish(ctx, messaging.Event{Kind: messaging.KindEmailVerification, ClientID: c.ID,
-			Email: c.Email, Language: c.Language, Data: map[string]string{"token": token}})
-	}
+	err := s.SendLink(ctx, kit.Link{Client: c, To: c.Email, Purpose: linktoken.ConfirmEmail,
+		Kind: messaging.KindEmailVerification, TTL: emailTokenTTL},
+		func(hash string) error { return s.Clients.SetEmailToken(ctx, c, hash) })
 	if err != nil {
 		slog.WarnContext(ctx, "the email confirmation was not sent", "client_id", c.ID, "error", err.Error())
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/client/clients"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/linktoken"
 	"clientarea/internal/client/password"
 	"clientarea/internal/client/settings"
@@ -117,12 +118,8 @@ func (s *service) startReset(ctx context.Context, c clients.Client, cfg settings
 		}
 		slog.WarnContext(ctx, "password reset: no SMS, sending a link instead", "client_id", c.ID, "code", apperr.CodeOf(err))
 	}
-	token, _, err := s.Tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.PasswordReset, ClientID: c.ID,
-		Email: c.Email, CredentialsVersion: c.CredentialsVersion}, resetTokenTTL)
-	if err == nil {
-		err = s.Notify.Publish(ctx, messaging.Event{Kind: messaging.KindPasswordReset, ClientID: c.ID,
-			Email: c.Email, Language: c.Language, Data: map[string]string{"token": token}})
-	}
+	err := s.SendLink(ctx, kit.Link{Client: c, To: c.Email, Purpose: linktoken.PasswordReset,
+		Kind: messaging.KindPasswordReset, TTL: resetTokenTTL}, nil)
 	if err != nil {
 		slog.ErrorContext(ctx, "password reset: the link was not sent", "client_id", c.ID, "error", err.Error())
 	}

@@ -8,6 +8,8 @@ package kit
 import (
 	"context"
 	"errors"
+	"maps"
+	"time"
 
 	"clientarea/internal/app"
 	"clientarea/internal/app/outbound"
@@ -56,4 +58,41 @@ func (k Kit) Caller(ctx context.Context) (clients.Client, error) {
 		return c, apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
 	}
 	return c, err
+}
+
+// Link is one emailed link: a single-use token of Purpose for Client,
+// sent to To (the client's address, or the one it asked to change to) as
+// a notification event of Kind, valid for TTL. Data adds to the event's
+// data, which carries "token".
+type Link struct {
+	Client  clients.Client
+	To      string
+	Purpose string
+	Kind    string
+	TTL     time.Duration
+	Data    map[string]string
+}
+
+// SendLink issues l's token, lets record keep its hash where the flow
+// needs it (nil: nowhere), then publishes the event carrying the token. A
+// failed publish is 503 notification_unavailable.
+func (k Kit) SendLink(ctx context.Context, l Link, record func(hash string) error) error {
+	token, t, err := k.Tokens.Issue(ctx, linktoken.Token{Purpose: l.Purpose, ClientID: l.Client.ID,
+		Email: l.To, CredentialsVersion: l.Client.CredentialsVersion}, l.TTL)
+	if err != nil {
+		return err
+	}
+	if record != nil {
+		if err := record(t.Hash); err != nil {
+			return err
+		}
+	}
+	data := map[string]string{"token": token}
+	maps.Copy(data, l.Data)
+	err = k.Notify.Publish(ctx, messaging.Event{Kind: l.Kind, ClientID: l.Client.ID, Email: l.To,
+		Language: l.Client.Language, Data: data})
+	if err != nil {
+		return messaging.NotificationUnavailable().Because("publish "+l.Kind, err)
+	}
+	return nil
 }

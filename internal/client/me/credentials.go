@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"clientarea/internal/client/clients"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/linktoken"
 	"clientarea/internal/client/password"
 	"clientarea/internal/messaging"
@@ -107,18 +108,11 @@ func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Limiter.Take(ctx, s.Clock.Now(), mailRule(c.ID)); err != nil {
 		return err
 	}
-	token, t, err := s.Tokens.Issue(ctx, linktoken.Token{Purpose: linktoken.ChangeEmail, ClientID: c.ID,
-		Email: email, CredentialsVersion: c.CredentialsVersion}, changeEmailTTL)
+	err = s.SendLink(ctx, kit.Link{Client: c, To: email, Purpose: linktoken.ChangeEmail,
+		Kind: messaging.KindEmailVerification, TTL: changeEmailTTL, Data: map[string]string{"purpose": linktoken.ChangeEmail}},
+		func(hash string) error { return s.Clients.SetPendingEmail(ctx, c, email, hash) })
 	if err != nil {
 		return err
-	}
-	if err := s.Clients.SetPendingEmail(ctx, c, email, t.Hash); err != nil {
-		return err
-	}
-	err = s.Notify.Publish(ctx, messaging.Event{Kind: messaging.KindEmailVerification, ClientID: c.ID,
-		Email: email, Language: c.Language, Data: map[string]string{"token": token, "purpose": linktoken.ChangeEmail}})
-	if err != nil {
-		return messaging.NotificationUnavailable().Because("email change", err)
 	}
 	httpapi.WriteJSON(w, http.StatusAccepted, map[string]any{"pending_email": email})
 	return nil

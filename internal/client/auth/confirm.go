@@ -139,7 +139,7 @@ func (s *service) resendEmail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rule := ratelimit.Rule{Kind: "auth_mail_client", Subject: c.ID, Limit: mailsPerClient, Per: time.Hour}
-	if err := s.limit(ctx, rule); err != nil {
+	if err := s.Limit(ctx, rule); err != nil {
 		return err
 	}
 	if err := s.sendEmailConfirmation(ctx, c); err != nil {

@@ -188,15 +188,3 @@ func loginRule(ip string) ratelimit.Rule {
 func signupRule(ip string) ratelimit.Rule {
 	return ratelimit.Rule{Kind: "auth_signup_ip", Subject: ratelimit.SourceKey(ip), Limit: signupsPerIP, Per: time.Hour}
 }
-
-// limit takes the rules that apply (a rule without a subject, such as a
-// source address a local call lacks, is left out).
-func (s *service) limit(ctx context.Context, rules ...ratelimit.Rule) error {
-	var apply []ratelimit.Rule
-	for _, r := range rules {
-		if r.Subject != "" {
-			apply = append(apply, r)
-		}
-	}
-	return s.Limiter.Take(ctx, s.Clock.Now(), apply...)
-}

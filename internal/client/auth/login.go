@@ -45,7 +45,7 @@ func (s *service) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	if err := s.limit(ctx, loginRule(httpapi.SourceIP(ctx))); err != nil {
+	if err := s.Limit(ctx, loginRule(httpapi.SourceIP(ctx))); err != nil {
 		return err
 	}
 	cfg, err := s.config(ctx)

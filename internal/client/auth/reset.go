@@ -50,7 +50,7 @@ func (s *service) passwordReset(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Validation(apperr.FieldError{Field: "email", Message: "must be an email address such as ann@example.com"})
 	}
 	ctx := r.Context()
-	if err := s.limit(ctx, s.resetRules(ctx, email)...); err != nil {
+	if err := s.Limit(ctx, s.resetRules(ctx, email)...); err != nil {
 		return err
 	}
 	cfg, err := s.config(ctx)

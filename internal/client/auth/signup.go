@@ -39,7 +39,7 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.limit(ctx, signupRule(httpapi.SourceIP(ctx))); err != nil {
+	if err := s.Limit(ctx, signupRule(httpapi.SourceIP(ctx))); err != nil {
 		return err
 	}
 	c, err := newClient(req, cfg, s.Clock.Now())

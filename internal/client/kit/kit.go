@@ -60,6 +60,12 @@ func (k Kit) Caller(ctx context.Context) (clients.Client, error) {
 	return c, err
 }
 
+// Limit counts one action against rules (package ratelimit), or answers
+// 429 rate_limited when one is full.
+func (k Kit) Limit(ctx context.Context, rules ...ratelimit.Rule) error {
+	return k.Limiter.Take(ctx, k.Clock.Now(), rules...)
+}
+
 // Link is one emailed link: a single-use token of Purpose for Client,
 // sent to To (the client's address, or the one it asked to change to) as
 // a notification event of Kind, valid for TTL. Data adds to the event's

@@ -93,7 +93,7 @@ func (s *service) writeToken(w http.ResponseWriter, r *http.Request, c clients.C
 // so that a stolen session cannot guess it.
 func (s *service) checkPassword(r *http.Request, c clients.Client, pw string) error {
 	ctx := r.Context()
-	if err := s.Limiter.Take(ctx, s.Clock.Now(), passwordRule(c.ID)); err != nil {
+	if err := s.Limit(ctx, passwordRule(c.ID)); err != nil {
 		return err
 	}
 	ok, _, err := password.Verify(c.PasswordHash, pw)

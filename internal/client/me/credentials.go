@@ -105,7 +105,7 @@ func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if err := s.Limiter.Take(ctx, s.Clock.Now(), mailRule(c.ID)); err != nil {
+	if err := s.Limit(ctx, mailRule(c.ID)); err != nil {
 		return err
 	}
 	err = s.SendLink(ctx, kit.Link{Client: c, To: email, Purpose: linktoken.ChangeEmail,

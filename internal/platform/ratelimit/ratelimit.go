@@ -60,7 +60,7 @@ import (
 
 // Rule limits one kind of action of one subject: at most Limit actions in
 // any window of length Per, or, with Gap instead, at least Gap between two
-// actions. A rule with neither is ignored. The rules of one Take must be
+// actions. A rule with neither, or without a subject, is ignored. The rules of one Take must be
 // distinct (Kind and Subject).
 type Rule struct {
 	Kind    string // what is limited: "sms_number_hour"...; starts the items' keys
@@ -121,10 +121,12 @@ func (l Limiter) Take(ctx context.Context, now time.Time, rules ...Rule) error {
 	}
 }
 
+// budgetsOf is what rules take: those with a subject (a rule for a
+// source address a local call lacks has none) that limit something.
 func budgetsOf(rules []Rule) []budget {
 	var out []budget
 	for _, r := range rules {
-		if b, ok := r.budget(); ok {
+		if b, ok := r.budget(); ok && r.Subject != "" {
 			out = append(out, b)
 		}
 	}

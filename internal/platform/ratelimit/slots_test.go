@@ -202,3 +202,16 @@ func cancelled(reasons string) error {
 		Message: aws.String("Transaction cancelled, please refer cancellation reasons for specific reasons " + reasons),
 	})
 }
+
+// A rule without a subject (a source address a local call lacks) or
+// without a limit limits nothing.
+func TestRulesThatLimitNothing(t *testing.T) {
+	got := budgetsOf([]Rule{
+		{Kind: "a", Subject: "", Limit: 5, Per: time.Hour},
+		{Kind: "b", Subject: "x"},
+		{Kind: "c", Subject: "x", Gap: time.Minute},
+	})
+	if len(got) != 1 || got[0].Kind != "c" {
+		t.Fatalf("budgets %+v", got)
+	}
+}

@@ -19,7 +19,6 @@ import (
 	"clientarea/internal/app/outbound"
 	"clientarea/internal/client/kit"
 	"clientarea/internal/client/session"
-	"clientarea/internal/client/settings"
 	"clientarea/internal/otp"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
@@ -57,11 +56,6 @@ func (s *service) routes() *httpapi.Router {
 	rt.Handle("POST /auth/confirm-phone", s.confirmPhone, principal.RequireSession)
 	rt.Handle("POST /auth/confirm-phone/resend", s.resendPhone, principal.RequireSession)
 	return rt
-}
-
-// config reads the configuration that governs this request.
-func (s *service) config(ctx context.Context) (settings.Settings, error) {
-	return settings.Load(ctx, s.Table)
 }
 
 // sessionAnswer is the "session" object of the answers.

@@ -181,7 +181,7 @@ func (s *service) resendPhone(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := s.config(ctx)
+	cfg, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"clientarea/internal/client/clients"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/password"
 	"clientarea/internal/client/session"
 	"clientarea/internal/client/settings"
@@ -48,7 +49,7 @@ func (s *service) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Limit(ctx, loginRule(httpapi.SourceIP(ctx))); err != nil {
 		return err
 	}
-	cfg, err := s.config(ctx)
+	cfg, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -149,15 +150,11 @@ func (s *service) secondStep(ctx context.Context, w http.ResponseWriter, c clien
 // open creates a session for c, provided c's password did not change since
 // it was read: a reset that lands meanwhile wins.
 func (s *service) open(ctx context.Context, c clients.Client, scope string, cfg settings.Settings) (session.Tokens, error) {
-	tokens, err := s.Sessions.Create(ctx, c.ID, scope, sessionLimits(cfg), s.Clients.CredentialsUnchanged(c))
+	tokens, err := s.Sessions.Create(ctx, c.ID, scope, kit.SessionLimits(cfg), s.Clients.CredentialsUnchanged(c))
 	if errors.Is(err, session.ErrChecksFailed) {
 		return session.Tokens{}, invalidCredentials()
 	}
 	return tokens, err
-}
-
-func sessionLimits(cfg settings.Settings) session.Limits {
-	return session.LimitsOf(cfg.General, cfg.Security)
 }
 
 // loginSubject is whom a login code is for: the client, as of its current
@@ -184,7 +181,7 @@ func (s *service) loginVerify(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Codes.Verify(ctx, req.ChallengeID, otp.Login, subject, req.Code); err != nil {
 		return err
 	}
-	cfg, err := s.config(ctx)
+	cfg, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}

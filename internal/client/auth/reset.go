@@ -53,7 +53,7 @@ func (s *service) passwordReset(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Limit(ctx, s.resetRules(ctx, email)...); err != nil {
 		return err
 	}
-	cfg, err := s.config(ctx)
+	cfg, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}

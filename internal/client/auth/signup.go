@@ -35,7 +35,7 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	cfg, err := s.config(ctx)
+	cfg, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 	if needsTFASetup(c, cfg) {
 		scope = principal.ScopeTFASetup
 	}
-	tokens, err := s.Sessions.Create(ctx, c.ID, scope, sessionLimits(cfg), s.Clients.CredentialsUnchanged(c))
+	tokens, err := s.open(ctx, c, scope, cfg)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"clientarea/internal/client/clients"
 	"clientarea/internal/client/linktoken"
 	"clientarea/internal/client/session"
+	"clientarea/internal/client/settings"
 	"clientarea/internal/messaging"
 	"clientarea/internal/otp"
 	"clientarea/internal/platform/apperr"
@@ -58,6 +59,17 @@ func (k Kit) Caller(ctx context.Context) (clients.Client, error) {
 		return c, apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
 	}
 	return c, err
+}
+
+// Settings reads the configuration that governs this request (one Query,
+// read per request so that an admin's change applies at once).
+func (k Kit) Settings(ctx context.Context) (settings.Settings, error) {
+	return settings.Load(ctx, k.Table)
+}
+
+// SessionLimits are the session limits cfg sets.
+func SessionLimits(cfg settings.Settings) session.Limits {
+	return session.LimitsOf(cfg.General, cfg.Security)
 }
 
 // Limit counts one action against rules (package ratelimit), or answers

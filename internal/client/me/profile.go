@@ -27,7 +27,7 @@ func (s *service) start(w http.ResponseWriter, r *http.Request, body any) (clien
 	if err != nil {
 		return c, settings.Settings{}, err
 	}
-	cfg, err := settings.Load(r.Context(), s.Table)
+	cfg, err := s.Settings(r.Context())
 	return c, cfg, err
 }
 

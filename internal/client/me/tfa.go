@@ -5,8 +5,7 @@ import (
 	"net/http"
 
 	"clientarea/internal/client/clients"
-	"clientarea/internal/client/session"
-	"clientarea/internal/client/settings"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
@@ -34,11 +33,11 @@ func (s *service) enableTFA(w http.ResponseWriter, r *http.Request) error {
 	current := principal.SessionOf(ctx)
 	answer := map[string]any{"tfa_enabled": true}
 	if current.Scope == principal.ScopeTFASetup {
-		cfg, err := settings.Load(ctx, s.Table)
+		cfg, err := s.Settings(ctx)
 		if err != nil {
 			return err
 		}
-		tokens, err := s.Sessions.Create(ctx, c.ID, principal.ScopeFull, session.LimitsOf(cfg.General, cfg.Security))
+		tokens, err := s.Sessions.Create(ctx, c.ID, principal.ScopeFull, kit.SessionLimits(cfg))
 		if err != nil {
 			return err
 		}

@@ -57,12 +57,14 @@ package otp
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 
 	"clientarea/internal/messaging"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/ratelimit"
 )
 
@@ -175,4 +177,13 @@ func (a Answer) Check(withID bool) error {
 	f.Check(!withID || a.ChallengeID != "", "challenge_id", "is required")
 	f.Check(a.Code != "", "code", "is required")
 	return f.Err()
+}
+
+// ReadAnswer decodes and checks the body of a route that takes a code back.
+func ReadAnswer(w http.ResponseWriter, r *http.Request, withID bool) (Answer, error) {
+	var a Answer
+	if err := httpapi.DecodeJSON(w, r, &a); err != nil {
+		return a, err
+	}
+	return a, a.Check(withID)
 }

@@ -150,11 +150,8 @@ func (s *service) resendEmail(w http.ResponseWriter, r *http.Request) error {
 
 // confirmPhone confirms the client's number with the code sent to it.
 func (s *service) confirmPhone(w http.ResponseWriter, r *http.Request) error {
-	var req otp.Answer
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if err := req.Check(true); err != nil {
+	req, err := otp.ReadAnswer(w, r, true)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()

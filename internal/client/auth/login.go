@@ -166,11 +166,8 @@ func loginSubject(c clients.Client) string {
 
 // loginVerify completes a login with the code sent to the client's phone.
 func (s *service) loginVerify(w http.ResponseWriter, r *http.Request) error {
-	var req otp.Answer
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if err := req.Check(true); err != nil {
+	req, err := otp.ReadAnswer(w, r, true)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()

@@ -109,11 +109,8 @@ func (s *service) checkPassword(r *http.Request, c clients.Client, pw string) er
 // verifyChallenge exchanges the code of an operation challenge for an
 // operation token bound to that operation.
 func (s *service) verifyChallenge(w http.ResponseWriter, r *http.Request) error {
-	var req otp.Answer
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if err := req.Check(false); err != nil {
+	req, err := otp.ReadAnswer(w, r, false)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()

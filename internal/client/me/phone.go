@@ -72,11 +72,8 @@ func (s *service) ownerCheck(r *http.Request, c clients.Client, number string) e
 // (of concurrent claims of one number exactly one wins). A replaced phone
 // is a changed factor: the client's other sessions end.
 func (s *service) verifyPhone(w http.ResponseWriter, r *http.Request) error {
-	var req otp.Answer
-	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if err := req.Check(true); err != nil {
+	req, err := otp.ReadAnswer(w, r, true)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()

@@ -102,17 +102,8 @@ func (s Store) Peek(ctx context.Context, token string, purposes ...string) (Toke
 	if out.Item == nil {
 		return Token{}, Invalid()
 	}
-	var t Token
-	var raw struct {
-		ExpiresAt string `dynamodbav:"expires_at"`
-	}
-	if err := dynamo.UnmarshalItem(out.Item, &t, "expires_at"); err != nil {
-		return Token{}, apperr.Internalf("decode token", err)
-	}
-	if err := dynamo.UnmarshalItem(out.Item, &raw); err != nil {
-		return Token{}, apperr.Internalf("decode token", err)
-	}
-	if t.ExpiresAt, err = time.Parse(time.RFC3339Nano, raw.ExpiresAt); err != nil {
+	var t Token // expires_at, stored fixed-width for the conditions, is RFC 3339 all the same
+	if err := dynamo.UnmarshalItem(out.Item, &t); err != nil {
 		return Token{}, apperr.Internalf("decode token", err)
 	}
 	t.Hash = hash

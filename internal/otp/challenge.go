@@ -119,7 +119,7 @@ func (e *Engine) store(ctx context.Context, it item) error {
 	key := dynamo.OTPKey(it.ID)
 	av, err := dynamo.MarshalItem(stored{PK: key.PK, SK: key.SK, Type: dynamo.TypeOTP, Purpose: it.Purpose,
 		Subject: it.Subject, Phone: it.Phone, Hash: it.Hash, MaxAttempts: it.MaxAttempts,
-		CreatedAt: sortable(it.CreatedAt), ExpiresAt: sortable(it.ExpiresAt),
+		CreatedAt: dynamo.Sortable(it.CreatedAt), ExpiresAt: dynamo.Sortable(it.ExpiresAt),
 		MaxFailed: it.MaxFailed, FailWindow: int64(it.FailWindow / time.Second),
 		TTL: it.ExpiresAt.Add(keepAfterExpiry).Unix()}, nil)
 	if err != nil {
@@ -170,7 +170,5 @@ func (e *Engine) get(ctx context.Context, id string) (item, error) {
 	}
 	return it, nil
 }
-
-func sortable(t time.Time) string { return t.UTC().Format(dynamo.SortableTime) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }

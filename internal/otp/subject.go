@@ -72,7 +72,7 @@ type failure struct {
 	challenge string
 }
 
-func (f failure) String() string { return sortable(f.at) + "#" + f.challenge }
+func (f failure) String() string { return dynamo.Sortable(f.at) + "#" + f.challenge }
 
 // failures returns the recorded wrong codes after since, oldest first.
 // Entries that do not read are skipped: they can only be dropped.

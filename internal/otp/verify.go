@@ -171,7 +171,7 @@ func (e *Engine) attemptUpdate(it item, right bool, now time.Time) *types.Update
 	update := "ADD attempts :one"
 	values := map[string]types.AttributeValue{
 		":one": dynamo.N(1), ":false": &types.AttributeValueMemberBOOL{Value: false},
-		":max": dynamo.N(int64(it.MaxAttempts)), ":now": dynamo.S(sortable(now)),
+		":max": dynamo.N(int64(it.MaxAttempts)), ":now": dynamo.S(dynamo.Sortable(now)),
 		":p": dynamo.S(it.Purpose), ":s": dynamo.S(it.Subject),
 	}
 	if right {

@@ -68,7 +68,7 @@ func (s Store) Issue(ctx context.Context, t Token, ttl time.Duration) (string, T
 	key := dynamo.TokenKey(t.Hash)
 	item, err := dynamo.MarshalItem(t, map[string]types.AttributeValue{
 		"PK": dynamo.S(key.PK), "SK": dynamo.S(key.SK), "type": dynamo.S(dynamo.TypeToken),
-		"expires_at": dynamo.S(sortable(t.ExpiresAt)), "ttl": dynamo.N(t.ExpiresAt.Add(time.Hour).Unix()),
+		"expires_at": dynamo.S(dynamo.Sortable(t.ExpiresAt)), "ttl": dynamo.N(t.ExpiresAt.Add(time.Hour).Unix()),
 	})
 	if err != nil {
 		return "", Token{}, apperr.Internalf("encode token", err)
@@ -120,9 +120,7 @@ func (s Store) Consume(t Token) types.TransactWriteItem {
 		TableName: aws.String(s.Table.Name), Key: dynamo.TokenKey(t.Hash).KeyAttrs(),
 		ConditionExpression: aws.String("purpose = :p AND expires_at > :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":p": dynamo.S(t.Purpose), ":now": dynamo.S(sortable(s.Clock.Now())),
+			":p": dynamo.S(t.Purpose), ":now": dynamo.S(dynamo.Sortable(s.Clock.Now())),
 		},
 	}}
 }
-
-func sortable(t time.Time) string { return t.UTC().Format(dynamo.SortableTime) }

@@ -55,7 +55,7 @@ func (s Store) redeem(ctx context.Context, token, clientID, operation string) (t
 			" AND client_id = :c AND operation = :o AND expires_at > :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":true": &types.AttributeValueMemberBOOL{Value: true}, ":false": &types.AttributeValueMemberBOOL{Value: false},
-			":c": dynamo.S(clientID), ":o": dynamo.S(operation), ":now": dynamo.S(sortable(now)),
+			":c": dynamo.S(clientID), ":o": dynamo.S(operation), ":now": dynamo.S(dynamo.Sortable(now)),
 		},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
@@ -96,7 +96,7 @@ func refusal(item map[string]types.AttributeValue, clientID, operation string, n
 		return notFound()
 	case r.Used:
 		return used()
-	case r.ExpiresAt <= sortable(now):
+	case r.ExpiresAt <= dynamo.Sortable(now):
 		return expired()
 	default: // the condition failed on an item that meets it: a malformed item
 		return apperr.Internalf("consume operation token", errors.New("the condition failed on an unused, live token of this client and operation"))

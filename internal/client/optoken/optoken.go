@@ -85,7 +85,7 @@ func (s Store) Issue(ctx context.Context, clientID, operation string) (Token, er
 	item, err := dynamo.MarshalItem(record{
 		PK: key.PK, SK: key.SK, Type: dynamo.TypeOperationToken,
 		ClientID: clientID, Operation: operation,
-		CreatedAt: sortable(now), ExpiresAt: sortable(t.ExpiresAt),
+		CreatedAt: dynamo.Sortable(now), ExpiresAt: dynamo.Sortable(t.ExpiresAt),
 		TTL: t.ExpiresAt.Add(keepAfterExpiry).Unix(),
 	}, nil)
 	if err != nil {
@@ -124,5 +124,3 @@ func hash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
-
-func sortable(t time.Time) string { return t.UTC().Format(dynamo.SortableTime) }

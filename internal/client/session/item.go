@@ -48,15 +48,12 @@ type stored struct {
 	lastSeenAt time.Time
 }
 
-// formatTime is the stored form of t.
-func formatTime(t time.Time) string { return t.UTC().Format(dynamo.SortableTime) }
-
 // ttlOf is the ttl of a session created at created.
 func ttlOf(created time.Time) int64 { return created.Add(retention).Unix() }
 
 // newRecord is a new session's record.
 func newRecord(clientID, scope string, now time.Time, access, refresh secret) record {
-	at := formatTime(now)
+	at := dynamo.Sortable(now)
 	return record{
 		Type: dynamo.TypeSession, ClientID: clientID, Scope: scope,
 		CreatedAt: at, LastSeenAt: at,

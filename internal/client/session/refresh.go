@@ -132,7 +132,7 @@ func rotation(table string, st stored, now time.Time, access, refresh secret) *d
 			":refresh":   dynamo.S(refresh.hash),
 			":rotated":   &types.AttributeValueMemberL{Value: rotated},
 			":next":      dynamo.N(st.rec.Generation + 1),
-			":now":       dynamo.S(formatTime(now)),
+			":now":       dynamo.S(dynamo.Sortable(now)),
 			":presented": dynamo.S(st.rec.RefreshHash),
 			":read":      dynamo.N(st.rec.Generation),
 		},

@@ -24,7 +24,7 @@ func slideDue(st stored, now time.Time, lim Limits) bool {
 // writes; the others find last_seen_at changed and write nothing.
 // Failures are logged, never answered: the request was valid.
 func (a Authorizer) slide(ctx context.Context, st stored, now time.Time) {
-	at := dynamo.S(formatTime(now))
+	at := dynamo.S(dynamo.Sortable(now))
 	table := aws.String(a.Table.Name)
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{

@@ -53,7 +53,7 @@ func AuditPartition(section string) string { return "AUDIT#" + section }
 
 // AuditKey is the key of one audit entry; its sort key orders entries in time.
 func AuditKey(section string, at time.Time, id string) Key {
-	return Key{PK: AuditPartition(section), SK: at.UTC().Format(SortableTime) + "#" + id}
+	return Key{PK: AuditPartition(section), SK: Sortable(at) + "#" + id}
 }
 
 // Lower is the case-folding used in keys that must be unique regardless of case.
@@ -62,6 +62,10 @@ func Lower(s string) string { return strings.ToLower(s) }
 // SortableTime is RFC 3339 with a fixed nine-digit fraction: unlike
 // time.RFC3339Nano it never trims zeros, so its strings sort in time order.
 const SortableTime = "2006-01-02T15:04:05.000000000Z07:00"
+
+// Sortable is t in UTC as SortableTime: how times are stored where a
+// condition or a sort key compares them as strings.
+func Sortable(t time.Time) string { return t.UTC().Format(SortableTime) }
 
 // Item types of the SMS one-time-password engine.
 const (

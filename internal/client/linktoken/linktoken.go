@@ -10,10 +10,6 @@ package linktoken
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"time"
@@ -25,6 +21,7 @@ import (
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/secrettoken"
 )
 
 // Purposes of tokens: a token works only for its own.
@@ -50,20 +47,13 @@ type Store struct {
 	Clock clock.Clock
 }
 
-const tokenBytes = 32
-
 // Hash is the stored form of token.
-func Hash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func Hash(token string) string { return secrettoken.Hash(token) }
 
 // Issue stores a new token for t (its Hash and ExpiresAt are set here, from
 // ttl) and returns the token to send, with the stored record.
 func (s Store) Issue(ctx context.Context, t Token, ttl time.Duration) (string, Token, error) {
-	b := make([]byte, tokenBytes)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
+	token := secrettoken.New()
 	t.Hash, t.ExpiresAt = Hash(token), s.Clock.Now().Add(ttl).UTC()
 	key := dynamo.TokenKey(t.Hash)
 	item, err := dynamo.MarshalItem(t, map[string]types.AttributeValue{
@@ -90,7 +80,7 @@ func Invalid() error {
 // Peek returns the live token if it is of one of purposes, without
 // consuming it.
 func (s Store) Peek(ctx context.Context, token string, purposes ...string) (Token, error) {
-	if len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+	if !secrettoken.WellFormed(token) {
 		return Token{}, Invalid()
 	}
 	hash := Hash(token)

@@ -11,6 +11,7 @@ import (
 
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/secrettoken"
 )
 
 // The codes of a redemption's refusals.
@@ -43,13 +44,13 @@ func (s Store) redeem(ctx context.Context, token, clientID, operation string) (t
 	if err := ValidateOperation(operation); err != nil {
 		return time.Time{}, err
 	}
-	if !wellFormed(token) || clientID == "" {
+	if !secrettoken.WellFormed(token) || clientID == "" {
 		return time.Time{}, notFound() // nothing to read: no issued token looks like that
 	}
 	now := s.Clock.Now().UTC()
 	_, err := s.Table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:        aws.String(s.Table.Name),
-		Key:              dynamo.OperationTokenKey(hash(token)).KeyAttrs(),
+		Key:              dynamo.OperationTokenKey(secrettoken.Hash(token)).KeyAttrs(),
 		UpdateExpression: aws.String("SET used = :true, used_at = :now"),
 		ConditionExpression: aws.String("attribute_exists(PK) AND used = :false" +
 			" AND client_id = :c AND operation = :o AND expires_at > :now"),

@@ -14,10 +14,6 @@ package optoken
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -27,6 +23,7 @@ import (
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/secrettoken"
 )
 
 // TTL is how long a token may wait for its redemption: long enough for a
@@ -38,8 +35,6 @@ const TTL = 5 * time.Minute
 // token_used or token_expired, which tell a service what happened, rather
 // than token_not_found.
 const keepAfterExpiry = 24 * time.Hour
-
-const tokenBytes = 32
 
 var errNoClient = errors.New("no client id")
 
@@ -78,10 +73,10 @@ func (s Store) Issue(ctx context.Context, clientID, operation string) (Token, er
 	if clientID == "" { // callers pass the session's client: empty is a bug
 		return Token{}, apperr.Internalf("issue operation token", errNoClient)
 	}
-	token := newToken()
+	token := secrettoken.New()
 	now := s.Clock.Now().UTC()
 	t := Token{Token: token, ExpiresAt: now.Add(TTL)}
-	key := dynamo.OperationTokenKey(hash(token))
+	key := dynamo.OperationTokenKey(secrettoken.Hash(token))
 	item, err := dynamo.MarshalItem(record{
 		PK: key.PK, SK: key.SK, Type: dynamo.TypeOperationToken,
 		ClientID: clientID, Operation: operation,
@@ -101,26 +96,4 @@ func (s Store) Issue(ctx context.Context, clientID, operation string) (Token, er
 		return Token{}, apperr.Internalf("store operation token", err)
 	}
 	return t, nil
-}
-
-func newToken() string {
-	b := make([]byte, tokenBytes)
-	_, _ = rand.Read(b) // never fails (crypto/rand panics rather than return short)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// wellFormed reports whether token can be one this package issued, so that
-// a malformed one is refused without a read.
-func wellFormed(token string) bool {
-	if len(token) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
-		return false
-	}
-	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
-	return err == nil && len(b) == tokenBytes
-}
-
-// hash is a token's stored form.
-func hash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }

@@ -29,6 +29,7 @@ import (
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/sections/verification/levels"
 )
 
 // Confirmation states of an email address or a phone number.
@@ -56,8 +57,17 @@ type Client struct {
 	TFAEnabled         bool       `dynamodbav:"tfa_enabled" json:"-"`
 	Type               string     `dynamodbav:"client_type" json:"type"`
 	Language           string     `dynamodbav:"language" json:"language"`
-	Level              string     `dynamodbav:"level,omitempty" json:"-"`
-	Status             string     `dynamodbav:"verification_status,omitempty" json:"-"`
+	// Level and Status are the verification level and status an admin
+	// gave the client: exact labels; no level is "", no status is Init
+	// (see VerificationStatus).
+	Level  string `dynamodbav:"level,omitempty" json:"-"`
+	Status string `dynamodbav:"verification_status,omitempty" json:"-"`
+	// AccountCount and LiveAccounts count the client's accounts (all, and
+	// live ones): the transactions that open accounts keep them exact and
+	// hold max_accounts against them.
+	AccountCount int64    `dynamodbav:"account_count" json:"-"`
+	LiveAccounts int64    `dynamodbav:"live_accounts" json:"-"`
+	Manager      *Manager `dynamodbav:"manager,omitempty" json:"-"`
 	CreatedAt          time.Time  `dynamodbav:"created_at" json:"created_at"`
 	LastSeenAt         *time.Time `dynamodbav:"last_seen_at,omitempty" json:"-"`
 	// EmailToken is the hash of the newest email-confirmation token: only
@@ -67,6 +77,20 @@ type Client struct {
 	// link is used; PendingEmailToken the hash of that link's token.
 	PendingEmail      string `dynamodbav:"pending_email,omitempty" json:"-"`
 	PendingEmailToken string `dynamodbav:"pending_email_token,omitempty" json:"-"`
+}
+
+// Manager is the client's personal manager, as the back office assigned it.
+type Manager struct {
+	ID   string `dynamodbav:"manager_id" json:"manager_id"`
+	Name string `dynamodbav:"name" json:"name"`
+}
+
+// VerificationStatus is the client's status: Init until an admin sets one.
+func (c Client) VerificationStatus() string {
+	if c.Status == "" {
+		return levels.DefaultStatus
+	}
+	return c.Status
 }
 
 // Confirmation is what sign-up confirmation still waits for.
@@ -120,6 +144,7 @@ func (s Store) Create(ctx context.Context, c Client) error {
 	items := []types.TransactWriteItem{
 		{Put: s.claim(dynamo.EmailKey(c.Email), c.ID)},
 		{Put: &types.Put{TableName: s.table(), Item: profile, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Put: s.listing(c)},
 	}
 	if c.Phone != "" {
 		items = append(items, types.TransactWriteItem{Put: s.claim(dynamo.PhoneKey(c.Phone), c.ID)})
@@ -132,7 +157,7 @@ func (s Store) Create(ctx context.Context, c Client) error {
 	switch {
 	case slices.Contains(failed, 0):
 		return EmailTaken()
-	case slices.Contains(failed, 2):
+	case slices.Contains(failed, 3):
 		return PhoneTaken()
 	case len(failed) > 0: // a client id collision: 128 random bits, never
 		return apperr.Internalf("create client", err)
@@ -159,6 +184,15 @@ func (s Store) profileItem(c Client) (map[string]types.AttributeValue, error) {
 		return nil, apperr.Internalf("encode client", err)
 	}
 	return av, nil
+}
+
+// listing is c's entry in the client directory (what admins page through).
+func (s Store) listing(c Client) *types.Put {
+	key := dynamo.ClientDirectoryKey(c.CreatedAt, c.ID)
+	return &types.Put{TableName: s.table(), Item: map[string]types.AttributeValue{
+		"PK": dynamo.S(key.PK), "SK": dynamo.S(key.SK), "type": dynamo.S(dynamo.TypeClientListed),
+		"client_id": dynamo.S(c.ID),
+	}}
 }
 
 func (s Store) claim(key dynamo.Key, clientID string) *types.Put {

@@ -15,9 +15,11 @@ import (
 
 	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/sections/documents"
 	"clientarea/internal/sections/general"
 	"clientarea/internal/sections/languages"
 	"clientarea/internal/sections/security"
+	"clientarea/internal/sections/verification/levels"
 )
 
 // Settings is the configuration a client request is governed by.
@@ -26,6 +28,9 @@ type Settings struct {
 	Security     security.Config
 	Registration security.Registration
 	Languages    languages.Config
+	Documents    documents.Config
+	Verification levels.Account // what opening an account needs
+	LevelOrder   levels.Order
 }
 
 // Load reads every section in one Query (strongly consistent, like the
@@ -48,6 +53,9 @@ func FromItems(items map[string]map[string]types.AttributeValue) (Settings, erro
 		decode(env, security.Section(), items, &s.Security),
 		decode(env, security.RegistrationSection(), items, &s.Registration),
 		decode(env, languages.Section(nil), items, &s.Languages),
+		decode(env, documents.Section(), items, &s.Documents),
+		decode(env, levels.AccountSection(nil, nil), items, &s.Verification),
+		decode(env, levels.OrderSection(nil), items, &s.LevelOrder),
 	)
 	return s, err
 }

@@ -163,3 +163,28 @@ const TypeOperationToken = "operation_token"
 // stored. Its own partition prefix, apart from the emailed tokens', keeps
 // the IAM grants of the two kinds apart.
 func OperationTokenKey(hash string) Key { return Key{PK: "OPTOKEN#" + hash, SK: "TOKEN"} }
+
+// Item types of client accounts and the client directory.
+const (
+	TypeAccount      = "account"
+	TypeClientListed = "client_listed"
+)
+
+// AccountPrefix starts the sort key of each of a client's accounts.
+const AccountPrefix = "ACCOUNT#"
+
+// AccountKey is the key of one of a client's accounts, kept in the
+// client's partition so that one Query lists them.
+func AccountKey(clientID, accountID string) Key {
+	return Key{PK: ClientPrefix + clientID, SK: AccountPrefix + accountID}
+}
+
+// ClientDirectoryPartition holds one small item per client, sorted by
+// sign-up time: what the back office pages through (a Query, never a Scan).
+// Written once, in the sign-up transaction, it takes no profile updates.
+const ClientDirectoryPartition = "CLIENTS"
+
+// ClientDirectoryKey is a client's entry in the directory.
+func ClientDirectoryKey(createdAt time.Time, clientID string) Key {
+	return Key{PK: ClientDirectoryPartition, SK: Sortable(createdAt) + "#" + clientID}
+}

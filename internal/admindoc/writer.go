@@ -3,6 +3,7 @@ package admindoc
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -68,4 +69,26 @@ func inTable(it types.TransactWriteItem, table string) types.TransactWriteItem {
 		it.ConditionCheck = &c
 	}
 	return it
+}
+
+// Change is an admin write that is not a document's (a client's level and
+// status, an account's activation), described for its audit entry: which
+// section of the trail, about what (Subject: a client id...), by whom, and
+// what it was before and after (nil for nothing).
+type Change struct {
+	Section, Subject, Actor string
+	At                      time.Time
+	Before, After           any
+}
+
+// Commit runs checks and the audit entry of c as one transaction, so that
+// the change and its record exist together or not at all. The checks come
+// first: the first failed one answers.
+func Commit(ctx context.Context, table dynamo.Table, op string, c Change, checks []Check) error {
+	entry, err := auditCheck(change{section: c.Section, subject: c.Subject, actor: c.Actor, at: c.At,
+		before: c.Before, after: c.After})
+	if err != nil {
+		return err
+	}
+	return commit(ctx, table, op, append(checks, entry))
 }

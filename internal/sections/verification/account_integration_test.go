@@ -15,7 +15,7 @@ import (
 func TestAccountSectionDefaults(t *testing.T) {
 	c := setup(t)
 	got := string(c.Do("GET", section, nil, "").Expect(t, 200).Body)
-	if want := `{"open_account_on_signup":false,"required_level":null,"required_status":null,"version":0}` + "\n"; got != want {
+	if want := `{"open_account_on_signup":false,"required_level":null,"required_status":null,"signup_account_currency":"USD","version":0}` + "\n"; got != want {
 		t.Fatalf("defaults %s, want %s", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/admindoc"
+	"clientarea/internal/i18n/currencies"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/dynamo"
 )
@@ -17,6 +18,20 @@ type Account struct {
 	OpenAccountOnSignup bool    `json:"open_account_on_signup"`
 	RequiredLevel       *string `json:"required_level"`  // exact label of a level, or null
 	RequiredStatus      *string `json:"required_status"` // exact label of a status, or null
+	// SignupAccountCurrency is the currency of the live account
+	// open_account_on_signup opens (ISO 4217); blank or null: USD.
+	SignupAccountCurrency *string `json:"signup_account_currency"`
+}
+
+// DefaultSignupCurrency is the signup account's currency unless set.
+const DefaultSignupCurrency = "USD"
+
+// SignupCurrency is the currency of the account opened at sign-up.
+func (a Account) SignupCurrency() string {
+	if a.SignupAccountCurrency == nil {
+		return DefaultSignupCurrency
+	}
+	return *a.SignupAccountCurrency
 }
 
 // SectionName is the verification section's name (/admin/config/verification).
@@ -30,7 +45,7 @@ const SectionName = "verification"
 func AccountSection(levels *admindoc.Store[Level], statuses *admindoc.Store[Status]) admindoc.Definition[Account] {
 	return admindoc.Definition[Account]{
 		Section:   SectionName,
-		Defaults:  func() Account { return Account{} },
+		Defaults:  func() Account { return Account{SignupAccountCurrency: ptr(DefaultSignupCurrency)} },
 		Normalize: (*Account).Normalize,
 		Validate:  Account.Validate,
 		Checks: func(a Account) []admindoc.Check {
@@ -54,7 +69,12 @@ func (a *Account) Normalize() {
 	if a.RequiredStatus != nil && *a.RequiredStatus == "" {
 		a.RequiredStatus = nil
 	}
+	if a.SignupAccountCurrency == nil || *a.SignupAccountCurrency == "" {
+		a.SignupAccountCurrency = ptr(DefaultSignupCurrency)
+	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // Validate refuses labels no level or status can have; whether the named
 // ones exist is checked in the write's own transaction.
@@ -64,6 +84,10 @@ func (a Account) Validate() error {
 	}
 	if a.RequiredStatus != nil && !ValidLabel(*a.RequiredStatus) {
 		return unknownStatus(*a.RequiredStatus)
+	}
+	if !currencies.Valid(a.SignupCurrency()) {
+		return apperr.InvalidField("validation_failed", "signup_account_currency",
+			"must be a current ISO 4217 currency code in capitals, such as USD or EUR")
 	}
 	return nil
 }

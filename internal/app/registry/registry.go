@@ -10,7 +10,9 @@ import (
 	"sort"
 
 	"clientarea/internal/app"
+	"clientarea/internal/client/accounts"
 	"clientarea/internal/client/auth"
+	"clientarea/internal/client/clientadmin"
 	"clientarea/internal/client/me"
 	"clientarea/internal/client/session"
 	"clientarea/internal/platform/httpapi"
@@ -31,6 +33,8 @@ var builders = map[string]app.Builder{
 	"security":     security.Function,
 	"auth":         auth.Function,
 	"me":           me.Function,
+	"accounts":     accounts.Function,
+	"clients":      clientadmin.Function,
 }
 
 // authorizers maps each authorizer function's name (a Lambda authorizer of

@@ -47,16 +47,16 @@ const (
 
 // Client is a client's profile.
 type Client struct {
-	ID                 string     `dynamodbav:"client_id" json:"client_id"`
-	Email              string     `dynamodbav:"email" json:"email"`
-	Phone              string     `dynamodbav:"phone,omitempty" json:"-"` // E.164; empty: none
-	EmailState         string     `dynamodbav:"email_confirmation" json:"-"`
-	PhoneState         string     `dynamodbav:"phone_confirmation" json:"-"`
-	PasswordHash       string     `dynamodbav:"password_hash" json:"-"` // argon2id, PHC string
-	CredentialsVersion int64      `dynamodbav:"credentials_version" json:"-"`
-	TFAEnabled         bool       `dynamodbav:"tfa_enabled" json:"-"`
-	Type               string     `dynamodbav:"client_type" json:"type"`
-	Language           string     `dynamodbav:"language" json:"language"`
+	ID                 string `dynamodbav:"client_id" json:"client_id"`
+	Email              string `dynamodbav:"email" json:"email"`
+	Phone              string `dynamodbav:"phone,omitempty" json:"-"` // E.164; empty: none
+	EmailState         string `dynamodbav:"email_confirmation" json:"-"`
+	PhoneState         string `dynamodbav:"phone_confirmation" json:"-"`
+	PasswordHash       string `dynamodbav:"password_hash" json:"-"` // argon2id, PHC string
+	CredentialsVersion int64  `dynamodbav:"credentials_version" json:"-"`
+	TFAEnabled         bool   `dynamodbav:"tfa_enabled" json:"-"`
+	Type               string `dynamodbav:"client_type" json:"type"`
+	Language           string `dynamodbav:"language" json:"language"`
 	// Level and Status are the verification level and status an admin
 	// gave the client: exact labels; no level is "", no status is Init
 	// (see VerificationStatus).
@@ -65,11 +65,11 @@ type Client struct {
 	// AccountCount and LiveAccounts count the client's accounts (all, and
 	// live ones): the transactions that open accounts keep them exact and
 	// hold max_accounts against them.
-	AccountCount int64    `dynamodbav:"account_count" json:"-"`
-	LiveAccounts int64    `dynamodbav:"live_accounts" json:"-"`
-	Manager      *Manager `dynamodbav:"manager,omitempty" json:"-"`
-	CreatedAt          time.Time  `dynamodbav:"created_at" json:"created_at"`
-	LastSeenAt         *time.Time `dynamodbav:"last_seen_at,omitempty" json:"-"`
+	AccountCount int64      `dynamodbav:"account_count" json:"-"`
+	LiveAccounts int64      `dynamodbav:"live_accounts" json:"-"`
+	Manager      *Manager   `dynamodbav:"manager,omitempty" json:"-"`
+	CreatedAt    time.Time  `dynamodbav:"created_at" json:"created_at"`
+	LastSeenAt   *time.Time `dynamodbav:"last_seen_at,omitempty" json:"-"`
 	// EmailToken is the hash of the newest email-confirmation token: only
 	// that one confirms, so a resend voids the earlier links.
 	EmailToken string `dynamodbav:"email_token,omitempty" json:"-"`

@@ -150,7 +150,7 @@ func (s *service) secondStep(ctx context.Context, w http.ResponseWriter, c clien
 // open creates a session for c, provided c's password did not change since
 // it was read: a reset that lands meanwhile wins.
 func (s *service) open(ctx context.Context, c clients.Client, scope string, cfg settings.Settings) (session.Tokens, error) {
-	tokens, err := s.Sessions.Create(ctx, c.ID, scope, kit.SessionLimits(cfg), s.Clients.CredentialsUnchanged(c))
+	tokens, err := s.Sessions.Create(ctx, c.ID, scope, kit.SessionLimits(cfg), s.Clients.SignedIn(c, s.Clock.Now()))
 	if errors.Is(err, session.ErrChecksFailed) {
 		return session.Tokens{}, invalidCredentials()
 	}

@@ -101,7 +101,7 @@ func newClient(req signupRequest, cfg settings.Settings, now time.Time) (clients
 	c := clients.Client{
 		ID: clients.NewID(), Email: email, Type: typ, Language: lang,
 		EmailState: clients.NotRequired, PhoneState: clients.NotRequired,
-		Status: defaultStatus, CreatedAt: now.UTC(),
+		Status: defaultStatus, CreatedAt: now.UTC(), LastSeenAt: &now, // signing up is being seen
 	}
 	if cfg.Registration.EmailConfirmation() {
 		c.EmailState = clients.Pending

@@ -235,14 +235,12 @@ func (s Store) ByEmail(ctx context.Context, email string) (Client, error) {
 	return s.Get(ctx, id)
 }
 
-// CredentialsUnchanged is a transaction item that holds only while c's
-// password is the one it was read with.
-func (s Store) CredentialsUnchanged(c Client) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: s.table(), Key: dynamo.ClientKey(c.ID).KeyAttrs(),
-		ConditionExpression:       aws.String("credentials_version = :v"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": dynamo.N(c.CredentialsVersion)},
-	}}
+// SignedIn is the transaction item of a sign-in decided on c's password:
+// it records the client as seen at now (the back office's last_seen_at and
+// online), and holds only while c's password is the one it was read with.
+func (s Store) SignedIn(c Client, now time.Time) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: s.update(c.ID, "SET last_seen_at = :now", "credentials_version = :v",
+		map[string]types.AttributeValue{":v": dynamo.N(c.CredentialsVersion), ":now": dynamo.S(dynamo.Sortable(now))})}
 }
 
 // update is one UpdateItem of c's profile.

@@ -34,9 +34,9 @@ func (a Authorizer) Decide(ctx context.Context, token, routeKey string) principa
 
 // decided is what Decide reads: of the sections their document, of the
 // session what a verdict needs (not the refresh hash nor the rotated list).
-var decided = projection{
-	expr: "PK, SK, #doc, #client, #scope, #created, #seen, #access",
-	names: map[string]string{"#doc": "doc", "#client": "client_id", "#scope": "scope",
+var decided = dynamo.Projection{
+	Expr: "PK, SK, #doc, #client, #scope, #created, #seen, #access",
+	Names: map[string]string{"#doc": "doc", "#client": "client_id", "#scope": "scope",
 		"#created": "created_at", "#seen": "last_seen_at", "#access": "access_hash"},
 }
 
@@ -46,7 +46,7 @@ func (a Authorizer) decide(ctx context.Context, raw, routeKey string) decision {
 		return refused(principal.VerdictUnauthenticated, "", "malformed")
 	}
 	key := dynamo.SessionKey(tok.id)
-	items, err := batchGet(ctx, a.Table, []dynamo.Key{key, generalKey, securityKey}, decided)
+	items, err := dynamo.BatchGet(ctx, a.Table, []dynamo.Key{key, generalKey, securityKey}, decided)
 	if err != nil {
 		return unavailable(tok.id, err)
 	}

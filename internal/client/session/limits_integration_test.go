@@ -36,7 +36,7 @@ func TestLimitsAgreeWithSettings(t *testing.T) {
 			t.Fatal(err)
 		}
 		viaSettings := LimitsOf(s.General, s.Security)
-		items, err := batchGet(ctx, table, []dynamo.Key{generalKey, securityKey}, decided)
+		items, err := dynamo.BatchGet(ctx, table, []dynamo.Key{generalKey, securityKey}, decided)
 		if err != nil {
 			t.Fatal(err)
 		}

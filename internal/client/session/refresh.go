@@ -55,7 +55,7 @@ func (s Store) RefreshAsConfigured(ctx context.Context, refreshToken string) (To
 		return Tokens{}, errInvalidRefresh()
 	}
 	key := dynamo.SessionKey(tok.id)
-	items, err := batchGet(ctx, s.Table, []dynamo.Key{key, generalKey, securityKey}, projection{})
+	items, err := dynamo.BatchGet(ctx, s.Table, []dynamo.Key{key, generalKey, securityKey}, dynamo.Projection{})
 	if err != nil {
 		return Tokens{}, err
 	}

@@ -66,10 +66,10 @@ func (s Store) RevokeAll(ctx context.Context, clientID, except string) error {
 	for i, id := range ids {
 		sessions[i], entries[i] = dynamo.SessionKey(id), dynamo.ClientSessionKey(clientID, id)
 	}
-	if err := batchDelete(ctx, s.Table, sessions); err != nil {
+	if err := dynamo.BatchDelete(ctx, s.Table, sessions); err != nil {
 		return fmt.Errorf("end the sessions of client %s: %w", clientID, err)
 	}
-	if err := batchDelete(ctx, s.Table, entries); err != nil {
+	if err := dynamo.BatchDelete(ctx, s.Table, entries); err != nil {
 		return fmt.Errorf("end the sessions of client %s: %w", clientID, err)
 	}
 	return nil
@@ -84,9 +84,9 @@ type Info struct {
 }
 
 // listed is what List reads of each session: never its hashes.
-var listed = projection{
-	expr:  "PK, SK, #client, #scope, #created, #seen",
-	names: map[string]string{"#client": "client_id", "#scope": "scope", "#created": "created_at", "#seen": "last_seen_at"},
+var listed = dynamo.Projection{
+	Expr:  "PK, SK, #client, #scope, #created, #seen",
+	Names: map[string]string{"#client": "client_id", "#scope": "scope", "#created": "created_at", "#seen": "last_seen_at"},
 }
 
 // List returns the sessions of clientID still stored, newest first,
@@ -100,7 +100,7 @@ func (s Store) List(ctx context.Context, clientID string) ([]Info, error) {
 	for i, id := range ids {
 		keys[i] = dynamo.SessionKey(id)
 	}
-	items, err := batchGet(ctx, s.Table, keys, listed)
+	items, err := dynamo.BatchGet(ctx, s.Table, keys, listed)
 	if err != nil {
 		return nil, fmt.Errorf("list the sessions of client %s: %w", clientID, err)
 	}
@@ -141,7 +141,7 @@ func (s Store) sessionIDs(ctx context.Context, clientID string) ([]string, error
 			return nil, fmt.Errorf("read the sessions of client %s: %w", clientID, err)
 		}
 		for _, item := range res.Items {
-			if id, ok := strings.CutPrefix(keyOf(item).SK, dynamo.SessionPrefix); ok {
+			if id, ok := strings.CutPrefix(dynamo.KeyOf(item).SK, dynamo.SessionPrefix); ok {
 				ids = append(ids, id)
 			}
 		}

@@ -1,4 +1,4 @@
-package session
+package dynamo
 
 import (
 	"context"
@@ -9,8 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"clientarea/internal/platform/dynamo"
 )
 
 const (
@@ -21,18 +19,19 @@ const (
 	batchAttempts = 6
 )
 
-// projection is a projection expression with its attribute names.
-type projection struct {
-	expr  string
-	names map[string]string
+// Projection is a projection expression with its attribute names; the
+// zero Projection reads whole items.
+type Projection struct {
+	Expr  string
+	Names map[string]string
 }
 
-// batchGet reads keys in strongly consistent BatchGetItem calls (one for
+// BatchGet reads keys in strongly consistent BatchGetItem calls (one for
 // up to 100 keys), asking again for unprocessed keys. Absent items are
 // absent from the answer.
-func batchGet(ctx context.Context, t dynamo.Table, keys []dynamo.Key, p projection) (map[dynamo.Key]map[string]types.AttributeValue, error) {
+func BatchGet(ctx context.Context, t Table, keys []Key, p Projection) (map[Key]map[string]types.AttributeValue, error) {
 	db := t.DB
-	out := make(map[dynamo.Key]map[string]types.AttributeValue, len(keys))
+	out := make(map[Key]map[string]types.AttributeValue, len(keys))
 	for start := 0; start < len(keys); start += maxBatchKeys {
 		req := keysAndAttributes(keys[start:min(start+maxBatchKeys, len(keys))], p)
 		if err := batchGetAll(ctx, db, t.Name, req, out); err != nil {
@@ -42,20 +41,20 @@ func batchGet(ctx context.Context, t dynamo.Table, keys []dynamo.Key, p projecti
 	return out, nil
 }
 
-func keysAndAttributes(keys []dynamo.Key, p projection) types.KeysAndAttributes {
+func keysAndAttributes(keys []Key, p Projection) types.KeysAndAttributes {
 	ka := types.KeysAndAttributes{ConsistentRead: aws.Bool(true)}
 	for _, k := range keys {
 		ka.Keys = append(ka.Keys, k.KeyAttrs())
 	}
-	if p.expr != "" {
-		ka.ProjectionExpression = aws.String(p.expr)
-		ka.ExpressionAttributeNames = p.names
+	if p.Expr != "" {
+		ka.ProjectionExpression = aws.String(p.Expr)
+		ka.ExpressionAttributeNames = p.Names
 	}
 	return ka
 }
 
 // batchGetAll runs one request, and again for what it left unprocessed.
-func batchGetAll(ctx context.Context, db dynamo.API, table string, req types.KeysAndAttributes, out map[dynamo.Key]map[string]types.AttributeValue) error {
+func batchGetAll(ctx context.Context, db API, table string, req types.KeysAndAttributes, out map[Key]map[string]types.AttributeValue) error {
 	in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{table: req}}
 	for attempt := 1; ; attempt++ {
 		res, err := db.BatchGetItem(ctx, in)
@@ -63,7 +62,7 @@ func batchGetAll(ctx context.Context, db dynamo.API, table string, req types.Key
 			return fmt.Errorf("batch get: %w", err)
 		}
 		for _, item := range res.Responses[table] {
-			out[keyOf(item)] = item
+			out[KeyOf(item)] = item
 		}
 		left, ok := res.UnprocessedKeys[table]
 		if !ok || len(left.Keys) == 0 {
@@ -79,7 +78,8 @@ func batchGetAll(ctx context.Context, db dynamo.API, table string, req types.Key
 	}
 }
 
-func keyOf(item map[string]types.AttributeValue) dynamo.Key {
+// KeyOf is the primary key of a stored item.
+func KeyOf(item map[string]types.AttributeValue) Key {
 	str := func(name string) string {
 		s, _ := item[name].(*types.AttributeValueMemberS)
 		if s == nil {
@@ -87,7 +87,7 @@ func keyOf(item map[string]types.AttributeValue) dynamo.Key {
 		}
 		return s.Value
 	}
-	return dynamo.Key{PK: str("PK"), SK: str("SK")}
+	return Key{PK: str("PK"), SK: str("SK")}
 }
 
 func pause(ctx context.Context, d time.Duration) error {
@@ -99,9 +99,9 @@ func pause(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// batchDelete deletes keys in BatchWriteItem calls (25 at a time), sending
+// BatchDelete deletes keys in BatchWriteItem calls (25 at a time), sending
 // again what DynamoDB left unprocessed. Absent items are no error.
-func batchDelete(ctx context.Context, t dynamo.Table, keys []dynamo.Key) error {
+func BatchDelete(ctx context.Context, t Table, keys []Key) error {
 	db := t.DB
 	for chunk := range slices.Chunk(keys, maxBatchWrites) {
 		reqs := make([]types.WriteRequest, len(chunk))
@@ -116,7 +116,7 @@ func batchDelete(ctx context.Context, t dynamo.Table, keys []dynamo.Key) error {
 }
 
 // batchWriteAll runs one request, and again for what it left unprocessed.
-func batchWriteAll(ctx context.Context, db dynamo.API, table string, reqs []types.WriteRequest) error {
+func batchWriteAll(ctx context.Context, db API, table string, reqs []types.WriteRequest) error {
 	in := &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs}}
 	for attempt := 1; ; attempt++ {
 		res, err := db.BatchWriteItem(ctx, in)

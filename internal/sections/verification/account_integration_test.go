@@ -52,6 +52,40 @@ func TestAccountSectionNamesOnlyExistingLevelsAndStatuses(t *testing.T) {
 	c.Do("PUT", section, map[string]any{"required_level": "kyc1"}, `"3"`).ExpectProblem(t, 422, "unknown_level")
 }
 
+// The account opened at sign-up is in the currency the section names: an
+// ISO 4217 code in use, USD unless set.
+func TestAccountSectionSignupCurrency(t *testing.T) {
+	c := setup(t)
+	saved := c.Put(section, map[string]any{"open_account_on_signup": true, "signup_account_currency": "EUR"}, `"0"`).Expect(t, 200).Map(t)
+	if saved["signup_account_currency"] != "EUR" || saved["version"] != 1.0 {
+		t.Fatalf("saved %v", saved)
+	}
+	if got := c.Get(section).Expect(t, 200).Map(t); got["signup_account_currency"] != "EUR" {
+		t.Fatalf("get %v", got)
+	}
+	for _, bad := range []any{"eur", "XYZ", "HRK", "EURO", 978} {
+		r := c.Put(section, map[string]any{"signup_account_currency": bad}, `"1"`)
+		if _, isString := bad.(string); !isString {
+			r.ExpectProblem(t, 400, "bad_request")
+			continue
+		}
+		r.ExpectInvalid(t, "validation_failed", "signup_account_currency")
+	}
+	if got := c.Get(section).Expect(t, 200).Map(t); got["signup_account_currency"] != "EUR" || got["version"] != 1.0 {
+		t.Fatalf("a refused currency was saved: %v", got)
+	}
+	// Left out, null or blank, it is USD again.
+	for i, body := range []map[string]any{{}, {"signup_account_currency": nil}, {"signup_account_currency": ""}} {
+		saved := c.Put(section, body, fmt.Sprintf(`"%d"`, i+1)).Expect(t, 200).Map(t)
+		if saved["signup_account_currency"] != "USD" {
+			t.Fatalf("%v saved %v", body, saved)
+		}
+	}
+	if n := len(c.Audit("verification")); n != 4 {
+		t.Fatalf("%d audit entries, want 4", n)
+	}
+}
+
 // A delete of a level racing a PUT that makes it the required level never
 // leaves the section pointing at a missing level: exactly one of them wins.
 func TestDeleteRacingRequiredLevelNeverLeavesADanglingName(t *testing.T) {

@@ -11,6 +11,7 @@ const (
 	levels   = "/admin/verification-levels"
 	statuses = "/admin/statuses"
 	section  = "/admin/config/verification"
+	order    = "/admin/config/level-order"
 )
 
 func setup(t *testing.T) *apptest.Client {
@@ -25,6 +26,13 @@ func kyc1() map[string]any {
 			"en": map[string]any{"title": "Basic", "description": "Identity checked", "fields": map[string]string{"tax_id": "Tax number"}},
 		},
 	}
+}
+
+// level is kyc1 labelled label.
+func level(label string) map[string]any {
+	l := kyc1()
+	l["label"] = label
+	return l
 }
 
 func translations(t *testing.T, level map[string]any) map[string]any {

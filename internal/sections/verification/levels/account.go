@@ -39,9 +39,9 @@ const SectionName = "verification"
 
 // AccountSection is the section's definition. Saving it checks, in the same
 // transaction, that the level and status it names exist; deleting a level
-// or status checks that this section does not name it (notNamedBySection).
-// So neither can leave the other pointing at nothing, however they
-// interleave.
+// or status checks that this section does not name it (levelDeleteChecks,
+// statusDeleteChecks). So neither can leave the other pointing at nothing,
+// however they interleave.
 func AccountSection(levels *admindoc.Store[Level], statuses *admindoc.Store[Status]) admindoc.Definition[Account] {
 	return admindoc.Definition[Account]{
 		Section:   SectionName,
@@ -51,7 +51,7 @@ func AccountSection(levels *admindoc.Store[Level], statuses *admindoc.Store[Stat
 		Checks: func(a Account) []admindoc.Check {
 			var checks []admindoc.Check
 			if a.RequiredLevel != nil {
-				checks = append(checks, levels.ExistsCheck(*a.RequiredLevel, unknownLevel(*a.RequiredLevel))...)
+				checks = append(checks, levels.ExistsCheck(*a.RequiredLevel, unknownLevel(requiredLevel, *a.RequiredLevel))...)
 			}
 			if a.RequiredStatus != nil {
 				checks = append(checks, statuses.ExistsCheck(*a.RequiredStatus, unknownStatus(*a.RequiredStatus))...)
@@ -80,7 +80,7 @@ func ptr[T any](v T) *T { return &v }
 // ones exist is checked in the write's own transaction.
 func (a Account) Validate() error {
 	if a.RequiredLevel != nil && !ValidLabel(*a.RequiredLevel) {
-		return unknownLevel(*a.RequiredLevel)
+		return unknownLevel(requiredLevel, *a.RequiredLevel)
 	}
 	if a.RequiredStatus != nil && !ValidLabel(*a.RequiredStatus) {
 		return unknownStatus(*a.RequiredStatus)
@@ -92,8 +92,9 @@ func (a Account) Validate() error {
 	return nil
 }
 
-func unknownLevel(label string) error {
-	return apperr.InvalidField("unknown_level", requiredLevel, "there is no verification level labelled "+quote(label))
+// unknownLevel answers a level label in field that names no level.
+func unknownLevel(field, label string) error {
+	return apperr.InvalidField("unknown_level", field, "there is no verification level labelled "+quote(label))
 }
 
 func unknownStatus(label string) error {
@@ -106,22 +107,44 @@ const (
 	requiredStatus = "required_status"
 )
 
-// notNamedBySection returns the delete checks of a level (field
-// required_level) or a status (required_status): the verification section
-// does not name the item in field.
-func notNamedBySection(field string) func(label string) []admindoc.Check {
-	noun := map[string]string{requiredLevel: "verification level", requiredStatus: "status"}[field]
-	return func(label string) []admindoc.Check {
-		return []admindoc.Check{{
-			Err: apperr.Newf(apperr.Conflict, "in_use", "%s %s is the verification section's %s; change that first", noun, label, field),
-			Item: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-				Key: dynamo.SectionKey(SectionName).KeyAttrs(),
-				// NOT (x = :label) also holds when the field is null.
-				ConditionExpression:       aws.String("attribute_not_exists(PK) OR NOT (#doc.#field = :label)"),
-				ExpressionAttributeNames:  map[string]string{"#doc": "doc", "#field": field},
-				ExpressionAttributeValues: map[string]types.AttributeValue{":label": dynamo.S(label)},
-			}},
-		}}
+// levelDeleteChecks are the conditions of deleting the level labelled
+// label, in the delete's own transaction: the verification section does
+// not require it and the level order does not list it.
+func levelDeleteChecks(label string) []admindoc.Check {
+	return []admindoc.Check{
+		notRequired(requiredLevel, "verification level", label),
+		notNamedIn(OrderSectionName, "NOT contains(#doc.#field, :label)", "levels", label,
+			apperr.Newf(apperr.Conflict, "in_use", "verification level %s is in the level order; "+
+				"take it out of the level order (PUT /admin/config/level-order) first", label)),
+	}
+}
+
+// statusDeleteChecks are the conditions of deleting the status labelled
+// label: the verification section does not require it.
+func statusDeleteChecks(label string) []admindoc.Check {
+	return []admindoc.Check{notRequired(requiredStatus, "status", label)}
+}
+
+// notRequired is the delete check that the verification section's field
+// (required_level or required_status) is not label; noun names what it is.
+func notRequired(field, noun, label string) admindoc.Check {
+	// NOT (x = :label) also holds when the field is null.
+	return notNamedIn(SectionName, "NOT (#doc.#field = :label)", field, label,
+		apperr.Newf(apperr.Conflict, "in_use", "%s %s is the verification section's %s; change that first", noun, label, field))
+}
+
+// notNamedIn is a delete check on section's item: condition, which speaks
+// of the document's field as #doc.#field and of the deleted label as
+// :label, holds. A section never saved names nothing, so it passes then.
+func notNamedIn(section, condition, field, label string, err error) admindoc.Check {
+	return admindoc.Check{
+		Err: err,
+		Item: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			Key:                       dynamo.SectionKey(section).KeyAttrs(),
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR " + condition),
+			ExpressionAttributeNames:  map[string]string{"#doc": "doc", "#field": field},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":label": dynamo.S(label)},
+		}},
 	}
 }
 

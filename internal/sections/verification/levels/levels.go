@@ -1,12 +1,23 @@
 // Package levels is the verification configuration's data: the
 // verification levels and statuses (labelled admin documents a client
-// holds) and the account requirements (the verification section) that name
-// them, with their rules and stores. It is what other functions read; the
-// verification function that serves it over HTTP is package verification.
+// holds), the account requirements (the verification section) that name
+// them, and the level order, with their rules and stores. It is what other
+// functions read; the verification function that serves it over HTTP is
+// package verification.
 //
-// Levels and statuses may be named by the verification section and, once
-// clients exist, held by clients. A delete refuses both in its own
-// transaction: the section through a condition check on the section item,
+// The level order (section level-order, type Order) ranks levels from
+// lowest to highest. A client's level satisfies a required level when it is
+// that level or ranks above it (Order.Satisfies): with the order
+// [kyc1 kyc2 kyc3] and required_level kyc2, clients at kyc2 or kyc3 may
+// open accounts, clients at kyc1 may not. A level the order leaves out is
+// unranked: it satisfies only a requirement naming it exactly, and a
+// requirement naming it is satisfied only by it. Labels are compared
+// exactly, as required_level names them.
+//
+// Levels and statuses may be named by the verification section, levels
+// also by the level order, and, once clients exist, held by clients. A
+// delete refuses all of these in its own transaction: the sections through
+// condition checks on their items (levelDeleteChecks, statusDeleteChecks),
 // clients through the holders count that admindoc.Store.Hold maintains
 // (the clients' writes add Levels(env).Hold(label, ±1) to their
 // transactions).
@@ -89,7 +100,7 @@ func CanonicalCode(code string) string {
 const LevelsAudit = "verification-levels"
 
 // levelsDefinition is what verification levels are; deleteChecks are the
-// conditions a delete needs (no section names the level).
+// conditions a delete needs (no section names the level: levelDeleteChecks).
 func levelsDefinition(deleteChecks func(label string) []admindoc.Check) admindoc.Definition[Level] {
 	return admindoc.Definition[Level]{
 		Path: LevelsPath, Noun: "verification level", Type: dynamo.TypeLevel, Audit: LevelsAudit,
@@ -103,7 +114,7 @@ func levelsDefinition(deleteChecks func(label string) []admindoc.Check) admindoc
 // Levels returns the store of verification levels, for code that reads
 // them or holds them for clients (see Store.Hold).
 func Levels(env admindoc.Env) *admindoc.Store[Level] {
-	return admindoc.New(env, levelsDefinition(notNamedBySection(requiredLevel)))
+	return admindoc.New(env, levelsDefinition(levelDeleteChecks))
 }
 
 // Normalize fills left-out lists and maps, and spells language codes the

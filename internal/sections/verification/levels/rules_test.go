@@ -163,14 +163,23 @@ func TestStatusRules(t *testing.T) {
 }
 
 func TestAccountRules(t *testing.T) {
-	const none = `{"open_account_on_signup":false,"required_level":null,"required_status":null}`
+	const none = `{"open_account_on_signup":false,"required_level":null,"required_status":null,"signup_account_currency":"USD"}`
 	long := strings.Repeat("x", 100)
 	ruletest.Run(t, (*Account).Normalize, Account.Validate, []ruletest.Case{
 		{Name: "empty document", In: `{}`, Want: none},
 		{Name: "null labels", In: `{"required_level":null,"required_status":null}`, Want: none},
 		{Name: "blank labels are null", In: `{"required_level":"","required_status":""}`, Want: none},
 		{Name: "a level and a status", In: `{"open_account_on_signup":true,"required_level":"kyc1","required_status":"Init"}`,
-			Want: `{"open_account_on_signup":true,"required_level":"kyc1","required_status":"Init"}`},
+			Want: `{"open_account_on_signup":true,"required_level":"kyc1","required_status":"Init","signup_account_currency":"USD"}`},
+
+		// The signup account's currency: blank or null is USD.
+		{Name: "null currency", In: `{"signup_account_currency":null}`, Want: none},
+		{Name: "blank currency", In: `{"signup_account_currency":""}`, Want: none},
+		{Name: "a currency", In: `{"signup_account_currency":"EUR"}`,
+			Want: `{"open_account_on_signup":false,"required_level":null,"required_status":null,"signup_account_currency":"EUR"}`},
+		{Name: "currency in small letters", In: `{"signup_account_currency":"eur"}`, Fields: []string{"signup_account_currency"}},
+		{Name: "no such currency", In: `{"signup_account_currency":"XYZ"}`, Fields: []string{"signup_account_currency"}},
+		{Name: "a withdrawn currency", In: `{"signup_account_currency":"HRK"}`, Fields: []string{"signup_account_currency"}},
 
 		// A label no level or status can have exists nowhere; whether the
 		// others exist is the write's condition check.

@@ -43,7 +43,7 @@ func statusesDefinition(deleteChecks func(label string) []admindoc.Check) admind
 // Statuses returns the store of statuses, for code that reads them or
 // holds them for clients (see Store.Hold).
 func Statuses(env admindoc.Env) *admindoc.Store[Status] {
-	return admindoc.New(env, statusesDefinition(notNamedBySection(requiredStatus)))
+	return admindoc.New(env, statusesDefinition(statusDeleteChecks))
 }
 
 func initStatus() Status {

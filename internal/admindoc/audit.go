@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/platform/apperr"
@@ -22,7 +21,7 @@ import (
 
 // AuditEntry is one recorded change, as read back.
 type AuditEntry struct {
-	ID      string         `json:"id"`
+	ID      string         `json:"id"`                // opaque: where the entry is (see GetAuditEntry)
 	Section string         `json:"section"`           // "general", "verification-levels"...
 	Subject string         `json:"subject,omitempty"` // the item changed, in a collection (a level's label)
 	Actor   string         `json:"actor"`
@@ -80,27 +79,11 @@ func auditCheck(c change) (Check, error) {
 	}, nil
 }
 
-// ListAudit returns up to limit entries of section, newest first.
+// ListAudit returns up to limit entries of section, newest first: the
+// first page of ListAuditPage.
 func ListAudit(ctx context.Context, t dynamo.Table, section string, limit int32) ([]AuditEntry, error) {
-	out, err := t.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(t.Name),
-		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(dynamo.AuditPartition(section))},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(limit),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("query audit of %s: %w", section, err)
-	}
-	entries := make([]AuditEntry, 0, len(out.Items))
-	for _, av := range out.Items {
-		e, err := decodeAudit(av)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	return entries, nil
+	page, err := ListAuditPage(ctx, t, section, int(limit), "")
+	return page.Items, err
 }
 
 func decodeAudit(av map[string]types.AttributeValue) (AuditEntry, error) {
@@ -109,7 +92,8 @@ func decodeAudit(av map[string]types.AttributeValue) (AuditEntry, error) {
 		return AuditEntry{}, fmt.Errorf("unmarshal audit entry: %w", err)
 	}
 	at, _ := time.Parse(time.RFC3339Nano, it.At)
-	e := AuditEntry{ID: it.ID, Section: it.Section, Subject: it.Subject, Actor: it.Actor, At: at, Version: it.Version}
+	id := position{section: it.Section, sk: it.SK}.String()
+	e := AuditEntry{ID: id, Section: it.Section, Subject: it.Subject, Actor: it.Actor, At: at, Version: it.Version}
 	if err := decodeSnapshot(av["before"], &e.Before); err != nil {
 		return e, err
 	}

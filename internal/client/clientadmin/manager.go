@@ -12,6 +12,7 @@ import (
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
+	"clientarea/internal/sections/audit"
 )
 
 // manager is the body of PUT /admin/clients/{id}/manager.
@@ -76,7 +77,7 @@ func (s *service) writeManager(ctx context.Context, c clients.Client, m *clients
 	if m != nil {
 		after = map[string]any{"manager": m}
 	}
-	change := admindoc.Change{Section: AuditSection, Subject: c.ID, Actor: principal.From(ctx).Subject,
+	change := admindoc.Change{Section: audit.ClientsAudit, Subject: c.ID, Actor: principal.From(ctx).Subject,
 		At: s.clock.Now(), Before: before, After: after}
 	check := admindoc.Check{Item: types.TransactWriteItem{Update: s.clients.ManagerUpdate(c.ID, m)}, Err: notFound(c.ID)}
 	return admindoc.Commit(ctx, s.table, "set personal manager", change, []admindoc.Check{check})

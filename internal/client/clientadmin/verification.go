@@ -15,11 +15,9 @@ import (
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
+	"clientarea/internal/sections/audit"
 	"clientarea/internal/sections/verification/levels"
 )
-
-// AuditSection is the audit trail of admin changes to clients.
-const AuditSection = "clients"
 
 // verification is a client's level and status, as PUT and audited. A
 // null or blank level is none; a null or blank status is Init.
@@ -116,7 +114,7 @@ func (s *service) assign(ctx context.Context, c clients.Client, level, status, a
 		checks = append(checks, hold(s.statuses.Hold, status, +1, unknownStatus(status))...)
 		checks = append(checks, hold(s.statuses.Hold, oldStatus, -1, released("status", oldStatus))...)
 	}
-	change := admindoc.Change{Section: AuditSection, Subject: c.ID, Actor: actor, At: s.clock.Now(),
+	change := admindoc.Change{Section: audit.ClientsAudit, Subject: c.ID, Actor: actor, At: s.clock.Now(),
 		Before: verificationDoc(c.Level, oldStatus), After: verificationDoc(level, status)}
 	return admindoc.Commit(ctx, s.table, "set client verification", change, checks)
 }

@@ -114,7 +114,8 @@ func method(event []byte) string {
 // to time: made here, with the answer they must get.
 var madeEvents = map[string]func() sampleEvent{
 	"auth": refreshOfAnUnknownToken,
-	"me":   profileOfAnUnknownClient,
+	"me":       func() sampleEvent { return unknownClientGET("/me") },
+	"accounts": func() sampleEvent { return unknownClientGET("/me/accounts") },
 }
 
 // refreshOfAnUnknownToken is POST /auth/refresh with a well-formed
@@ -137,25 +138,26 @@ func refreshOfAnUnknownToken() sampleEvent {
 	return sampleEvent{path: "(made) POST /auth/refresh, unknown session", body: body, want: 401}
 }
 
-// profileOfAnUnknownClient is GET /me as API Gateway passes it once the
-// session authorizer admitted the session (its context in the event), of
-// a client that does not exist: 401 unauthenticated, after reading the
-// client (one GetItem). A real client's profile would need a sign-up
-// first; this times the same cold start and first DynamoDB call.
-func profileOfAnUnknownClient() sampleEvent {
-	const route, path = "GET /me", "/me"
+// unknownClientGET is a GET of path (a client's own route: /me...) as API
+// Gateway passes it once the session authorizer admitted the session (its
+// context in the event), of a client that does not exist: 401
+// unauthenticated, after reading the client (one GetItem). A real client
+// would need a sign-up first; this times the same cold start and first
+// DynamoDB call.
+func unknownClientGET(path string) sampleEvent {
+	route := "GET " + path
 	s := principal.Session{Verdict: principal.VerdictOK, ClientID: "coldstart-no-such-client", SessionID: "coldstart-session", Scope: principal.ScopeFull}
 	ev := events.APIGatewayV2HTTPRequest{
 		Version: "2.0", RouteKey: route, RawPath: path,
 		Headers: map[string]string{"authorization": "Bearer coldstart", "host": "abc123.execute-api.us-east-1.amazonaws.com"},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RouteKey: route, Stage: "$default", RequestID: "coldstart-me",
+			RouteKey: route, Stage: "$default", RequestID: "coldstart-client",
 			HTTP:       events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: path, Protocol: "HTTP/1.1", SourceIP: "203.0.113.10"},
 			Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: s.AuthorizerContext()},
 		},
 	}
 	body, _ := json.Marshal(ev)
-	return sampleEvent{path: "(made) GET /me, an admitted session of no client", body: body, want: 401}
+	return sampleEvent{path: "(made) " + route + ", an admitted session of no client", body: body, want: 401}
 }
 
 // authorizerEvent is the request API Gateway sends the session authorizer

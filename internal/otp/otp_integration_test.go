@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"clientarea/internal/app/outbound"
+	"clientarea/internal/app/otpkey"
 	"clientarea/internal/messaging/delivery"
 	"clientarea/internal/otp"
 	"clientarea/internal/platform/apperr"
@@ -38,7 +38,7 @@ var ctx = context.Background()
 // engine builds the OTP engine the way the functions do.
 func engine(t *testing.T, env *apptest.Env) *otp.Engine {
 	t.Helper()
-	e, err := outbound.OTP(ctx, env.Deps)
+	e, err := otpkey.Engine(ctx, env.Deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func TestNoPlaintextCodeInTheTable(t *testing.T) {
 func TestNoKeyNoCodes(t *testing.T) {
 	h := setup(t)
 	h.env.Deps.Config.OTPKey = "short"
-	if _, err := outbound.OTP(ctx, h.env.Deps); err == nil {
+	if _, err := otpkey.Engine(ctx, h.env.Deps); err == nil {
 		t.Fatal("the OTP engine was built with a short key")
 	}
 	sender := delivery.Outbox{Box: h.env.Deps.Outbox, Clock: h.env.Clock}

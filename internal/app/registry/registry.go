@@ -19,7 +19,7 @@ import (
 	"clientarea/internal/sections/documents"
 	"clientarea/internal/sections/general"
 	"clientarea/internal/sections/languages"
-	"clientarea/internal/sections/security"
+	"clientarea/internal/sections/security/testsms"
 	"clientarea/internal/sections/verification"
 )
 
@@ -30,7 +30,7 @@ var builders = map[string]app.Builder{
 	"documents":    documents.Function,
 	"verification": verification.Function,
 	"languages":    languages.Function,
-	"security":     security.Function,
+	"security":     testsms.Function,
 	"auth":         auth.Function,
 	"me":           me.Function,
 	"accounts":     accounts.Function,

@@ -16,7 +16,9 @@ import (
 	"net/http"
 
 	"clientarea/internal/app"
+	"clientarea/internal/app/otpkey"
 	"clientarea/internal/app/outbound"
+	"clientarea/internal/client/accounts"
 	"clientarea/internal/client/kit"
 	"clientarea/internal/client/session"
 	"clientarea/internal/otp"
@@ -27,17 +29,19 @@ import (
 // service holds what the flows need, built once per cold start.
 type service struct {
 	kit.Kit
-	guardKey []byte // keys the hashes that name the login guards
+	guardKey []byte          // keys the hashes that name the login guards
+	accounts accounts.Opener // the account open_account_on_signup promises
 }
 
 // Function wires the auth function. It sends SMS codes, so it refuses to
 // start without the OTP key.
 func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
-	key, err := outbound.OTPKey(ctx, d)
+	key, err := otpkey.Of(ctx, d)
 	if err != nil {
 		return nil, fmt.Errorf("the auth function sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", err)
 	}
-	s := &service{Kit: kit.New(d, otp.New(d.Table, d.Clock, key, outbound.SMS(d))), guardKey: key}
+	k := kit.New(d, otp.New(d.Table, d.Clock, key, outbound.SMS(d)))
+	s := &service{Kit: k, guardKey: key, accounts: accounts.NewOpener(k.Table, k.Clock, k.Notify)}
 	return s.routes(), nil
 }
 

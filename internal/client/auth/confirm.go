@@ -99,11 +99,17 @@ func (s *service) changeEmail(ctx context.Context, t linktoken.Token) error {
 	return err
 }
 
-// writeConfirmation answers the client's confirmation state.
+// writeConfirmation answers the client's confirmation state, once a
+// confirmation succeeded; it may be what open_account_on_signup waited for.
 func (s *service) writeConfirmation(ctx context.Context, w http.ResponseWriter, clientID string) error {
 	c, err := s.Clients.Get(ctx, clientID)
 	if err != nil {
 		return err
+	}
+	if c.Confirmed() {
+		if cfg, err := s.Settings(ctx); err == nil {
+			s.accounts.OpenSignupAccountAfter(ctx, "a confirmation", c, cfg)
+		}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"status": c.StatusText(), "confirmation": c.Confirmation()})
 }

@@ -52,6 +52,7 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Clients.Create(ctx, c); err != nil {
 		return err
 	}
+	s.accounts.OpenSignupAccountAfter(ctx, "sign-up", c, cfg)
 	answer := map[string]any{"client_id": c.ID}
 	if c.EmailState == clients.Pending {
 		s.sendEmailConfirmation(ctx, c) // a failure leaves the resend route

@@ -13,14 +13,14 @@ func TestGetClientByIDAndByEmail(t *testing.T) {
 	w := newWorld(t)
 	id, _ := w.signup("Ann@Example.com") // stored in lower case
 
-	got := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t)
+	got := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t)
 	if got["client_id"] != id || got["email"] != "ann@example.com" || got["verification_status"] != "Init" ||
 		got["level"] != nil || got["manager"] != nil || got["status"] != "confirmed" {
 		t.Fatalf("client %v", got)
 	}
 	w.admin.Get("/admin/clients/nope").ExpectProblem(t, 404, "not_found")
 
-	byEmail := w.admin.Get("/admin/clients?email=" + url.QueryEscape("ann@EXAMPLE.com")).Expect(t, 200).Map(t)
+	byEmail := w.admin.Get("/admin/clients?email="+url.QueryEscape("ann@EXAMPLE.com")).Expect(t, 200).Map(t)
 	items := byEmail["items"].([]any)
 	if len(items) != 1 || items[0].(map[string]any)["client_id"] != id || byEmail["next_cursor"] != nil {
 		t.Fatalf("by email %v", byEmail)
@@ -38,19 +38,19 @@ func TestGetClientByIDAndByEmail(t *testing.T) {
 func TestLastSeenAndOnline(t *testing.T) {
 	w := newWorld(t)
 	id, token := w.signup("ann@example.com")
-	signedUp := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t)
+	signedUp := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t)
 	if signedUp["online"] != true || signedUp["last_seen_at"] != signedUp["created_at"] {
 		t.Fatalf("just signed up: %v", signedUp)
 	}
 	w.env.Clock.Advance(2 * time.Minute)
 	apptest.Do(t, w.me, apptest.Request{Method: "GET", Path: "/me", Token: token}).Expect(t, 200)
 
-	seen := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t)
+	seen := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t)
 	if seen["online"] != true || seen["last_seen_at"] == nil {
 		t.Fatalf("just seen: %v", seen)
 	}
 	w.env.Clock.Advance(61 * time.Minute) // the default session_minutes is 60
-	if later := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t); later["online"] != false || later["last_seen_at"] != seen["last_seen_at"] {
+	if later := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t); later["online"] != false || later["last_seen_at"] != seen["last_seen_at"] {
 		t.Fatalf("an hour later: %v", later)
 	}
 	if seen["last_seen_at"] == signedUp["last_seen_at"] {
@@ -59,12 +59,12 @@ func TestLastSeenAndOnline(t *testing.T) {
 	// A login is being seen; a shorter session_minutes makes a client
 	// offline sooner.
 	w.relogin("ann@example.com")
-	if v := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t); v["online"] != true {
+	if v := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t); v["online"] != true {
 		t.Fatalf("just logged in: %v", v)
 	}
 	w.env.Configure("general", "general", map[string]any{"security": map[string]any{"session_minutes": 5}})
 	w.env.Clock.Advance(6 * time.Minute)
-	if v := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t); v["online"] != false {
+	if v := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t); v["online"] != false {
 		t.Fatalf("seen 6 minutes ago with session_minutes 5: %v", v)
 	}
 }
@@ -108,7 +108,7 @@ func TestListPagesNewestFirst(t *testing.T) {
 		t.Fatalf("paged %v, want newest first %v", seen, want)
 	}
 	for _, bad := range []string{"limit=0", "limit=101", "limit=x", "cursor=garbage", "cursor=" + url.QueryEscape("QVVESVQjZ2VuZXJhbAB4")} {
-		p := w.admin.Get("/admin/clients?" + bad).ExpectProblem(t, 422, "validation_failed")
+		p := w.admin.Get("/admin/clients?"+bad).ExpectProblem(t, 422, "validation_failed")
 		if len(apptest.FieldErrors(t, p)) != 1 {
 			t.Fatalf("%s: %v", bad, p)
 		}

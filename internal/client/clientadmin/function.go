@@ -16,6 +16,7 @@ import (
 	"clientarea/internal/admindoc"
 	"clientarea/internal/app"
 	"clientarea/internal/app/outbound"
+	"clientarea/internal/client/accounts"
 	"clientarea/internal/client/clients"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
@@ -31,7 +32,7 @@ type service struct {
 	clients  clients.Store
 	levels   *admindoc.Store[levels.Level]
 	statuses *admindoc.Store[levels.Status]
-	opener   signupAccounts
+	opener   accounts.Opener
 }
 
 // Function wires the clients function.
@@ -42,7 +43,7 @@ func Function(_ context.Context, d *app.Deps) (*httpapi.Router, error) {
 		clients:  clients.Store{Table: d.Table, Clock: d.Clock},
 		levels:   levels.Levels(env),
 		statuses: levels.Statuses(env),
-		opener:   newSignupAccounts(d, outbound.Notifications(d)),
+		opener:   accounts.NewOpener(d.Table, d.Clock, outbound.Notifications(d)),
 	}
 	rt := httpapi.NewRouter()
 	admin := d.Auth.RequireAdmin

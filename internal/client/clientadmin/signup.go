@@ -3,24 +3,17 @@ package clientadmin
 import (
 	"context"
 
-	"clientarea/internal/app"
 	"clientarea/internal/client/clients"
 	"clientarea/internal/client/settings"
-	"clientarea/internal/messaging"
 )
 
-// signupAccounts opens the account open_account_on_signup promises, once
-// the rules allow it.
-type signupAccounts interface {
-	EnsureSignupAccount(ctx context.Context, c clients.Client, cfg settings.Settings) (bool, error)
-}
-
-func newSignupAccounts(d *app.Deps, notify messaging.Publisher) signupAccounts {
-	return noSignupAccounts{}
-}
-
-type noSignupAccounts struct{}
-
-func (noSignupAccounts) EnsureSignupAccount(context.Context, clients.Client, settings.Settings) (bool, error) {
-	return false, nil
+// openSignupAccount opens the account open_account_on_signup promises if
+// the client's new level and status are what it waited for. The
+// assignment stands whatever happens here.
+func (s *service) openSignupAccount(ctx context.Context, c clients.Client) {
+	cfg, err := settings.Load(ctx, s.table)
+	if err != nil {
+		return // the account opens at the client's next visit to its accounts
+	}
+	s.opener.OpenSignupAccountAfter(ctx, "a verification change", c, cfg)
 }

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/admindoc"
 	"clientarea/internal/client/clients"
-	"clientarea/internal/client/settings"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
@@ -145,19 +143,4 @@ func verificationDoc(level, status string) map[string]any {
 		l = level
 	}
 	return map[string]any{"level": l, "status": status}
-}
-
-// openSignupAccount opens the account open_account_on_signup promises if
-// the new level and status are what it waited for. The assignment stands
-// whatever happens here: a failure is logged, and the account opens at the
-// client's next visit to its accounts.
-func (s *service) openSignupAccount(ctx context.Context, c clients.Client) {
-	cfg, err := settings.Load(ctx, s.table)
-	if err == nil {
-		_, err = s.opener.EnsureSignupAccount(ctx, c, cfg)
-	}
-	if err != nil {
-		slog.WarnContext(ctx, "signup account not opened after a verification change",
-			"client_id", c.ID, "error", err.Error())
-	}
 }

@@ -70,7 +70,7 @@ func TestAssignmentRacingDeleteNeverLeavesADanglingLevel(t *testing.T) {
 			}
 			return w.setVerification(id, map[string]any{"level": label}).Status
 		})
-		client := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t)
+		client := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t)
 		levelGET := w.config.Get("/admin/verification-levels/" + label).Status
 		switch {
 		case statuses[0] == 204 && statuses[1] == 422:
@@ -113,7 +113,7 @@ func TestConcurrentAssignmentsKeepHoldersExact(t *testing.T) {
 	}
 	held := map[string]int{}
 	for _, id := range ids {
-		c := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t)
+		c := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t)
 		if l, ok := c["level"].(string); ok {
 			held[l]++
 		}
@@ -122,5 +122,25 @@ func TestConcurrentAssignmentsKeepHoldersExact(t *testing.T) {
 		if got := w.holders(dynamo.LevelKey(l)); got != held[l] {
 			t.Errorf("%s: holders %d, clients holding it %d", l, got, held[l])
 		}
+	}
+}
+
+// open_account_on_signup waits for the required level; giving it opens
+// the account, once.
+func TestLevelChangeOpensTheSignupAccount(t *testing.T) {
+	w := newWorld(t)
+	w.level("kyc1")
+	w.env.Configure("verification", "verification", map[string]any{"open_account_on_signup": true, "required_level": "kyc1"})
+	id, _ := w.signup("ann@example.com")
+	if n := len(w.env.ItemsOfType("account")); n != 0 {
+		t.Fatalf("%d accounts before the level", n)
+	}
+	w.setVerification(id, map[string]any{"level": "kyc1"}).Expect(t, 200)
+	w.setVerification(id, map[string]any{"level": "kyc1", "status": "Init"}).Expect(t, 200)
+	if n := len(w.env.ItemsOfType("account")); n != 1 {
+		t.Fatalf("%d accounts after the level, want 1", n)
+	}
+	if got := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t); got["account_count"] != 1.0 {
+		t.Fatalf("client %v", got)
 	}
 }

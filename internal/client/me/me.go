@@ -17,7 +17,7 @@ import (
 	"fmt"
 
 	"clientarea/internal/app"
-	"clientarea/internal/app/outbound"
+	"clientarea/internal/app/otpkey"
 	"clientarea/internal/client/kit"
 	"clientarea/internal/client/optoken"
 	"clientarea/internal/platform/httpapi"
@@ -34,7 +34,7 @@ type service struct {
 // Function wires the me function. It sends SMS codes, so it refuses to
 // start without the OTP key.
 func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
-	codes, err := outbound.OTP(ctx, d)
+	codes, err := otpkey.Engine(ctx, d)
 	if err != nil {
 		return nil, fmt.Errorf("the me function sends one-time passwords: %w (set OTP_KEY_SECRET_ARN)", err)
 	}
@@ -62,6 +62,7 @@ func (s *service) routes() *httpapi.Router {
 	rt.Handle("DELETE /me/sessions/{id}", s.endSession, client)
 	rt.Handle("POST /me/password", s.changePassword, client)
 	rt.Handle("POST /me/email", s.changeEmail, client)
+	rt.Handle("GET /me/verification", s.verification, client)
 	// For the services that execute operations: IAM-authorised in AWS.
 	rt.Handle("POST /tfa/operation-tokens/consume", optoken.ConsumeHandler(s.optokens), s.service)
 	return rt

@@ -59,6 +59,9 @@ type Profile struct {
 	SessionScope    string     `json:"session_scope"`
 	CreatedAt       time.Time  `json:"created_at"`
 	LastSeenAt      *time.Time `json:"last_seen_at"`
+	// Manager is the client's personal manager, while the general
+	// section's personal_manager switch is on.
+	Manager *clients.Manager `json:"manager"`
 }
 
 func profileOf(c clients.Client, cfg settings.Settings, scope string) Profile {
@@ -72,6 +75,9 @@ func profileOf(c clients.Client, cfg settings.Settings, scope string) Profile {
 	}
 	if c.PendingEmail != "" {
 		p.PendingEmail = &c.PendingEmail
+	}
+	if cfg.General.Clients.PersonalManager {
+		p.Manager = c.Manager
 	}
 	if c.EmailState == clients.Pending {
 		p.RequiredActions = append(p.RequiredActions, "confirm_email")

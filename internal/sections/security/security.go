@@ -228,3 +228,9 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// TestSMSAudit is the audit section of the test SMS sent: an entry per
+// send with the admin, the time, the masked number and the challenge's
+// expiry. It is not the security section's trail, which records changes to
+// the section (versions, before and after); sends would bury them there.
+const TestSMSAudit = "security-test-sms"

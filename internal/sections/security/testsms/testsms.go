@@ -1,4 +1,4 @@
-package security
+package testsms
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/logging"
 	"clientarea/internal/platform/principal"
+	"clientarea/internal/sections/security"
 )
 
 // Test SMS: an admin sends a one-time password to a phone with the saved
@@ -24,22 +25,16 @@ import (
 // of TestSMSPolicy) on top of the per-number, per-address and stack-wide
 // ones, and every send leaves an entry in its own audit trail.
 
-// TestSMSAudit is the audit section of the test SMS sent: an entry per
-// send with the admin, the time, the masked number and the challenge's
-// expiry. It is not the security section's trail, which records changes to
-// the section (versions, before and after); sends would bury them there.
-const TestSMSAudit = "security-test-sms"
-
-// MountTestSMS serves POST /admin/config/security/test-sms and
+// Mount serves POST /admin/config/security/test-sms and
 // POST /admin/config/security/test-sms/verify on rt.
-func MountTestSMS(rt *httpapi.Router, store *admindoc.Store[Config], codes *otp.Engine, guard httpapi.Middleware) {
+func Mount(rt *httpapi.Router, store *admindoc.Store[security.Config], codes *otp.Engine, guard httpapi.Middleware) {
 	h := testSMS{store: store, codes: codes}
 	rt.Handle("POST /admin/config/security/test-sms", h.send, guard)
 	rt.Handle("POST /admin/config/security/test-sms/verify", h.verify, guard)
 }
 
 type testSMS struct {
-	store *admindoc.Store[Config]
+	store *admindoc.Store[security.Config]
 	codes *otp.Engine
 }
 
@@ -84,7 +79,7 @@ func (h testSMS) send(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// audit records a sent test SMS in the TestSMSAudit trail. The SMS is out
+// audit records a sent test SMS in the security.TestSMSAudit trail. The SMS is out
 // by then, so a failed write does not fail the request: the admin needs
 // the challenge to verify the code, and an error would invite a retry,
 // that is another SMS. The failure is logged at error level instead, with
@@ -95,7 +90,7 @@ func (h testSMS) audit(ctx context.Context, admin string, ch otp.Challenge) {
 		"to": logging.MaskPhone(ch.To), "challenge_id": ch.ID, "expires_at": rfc3339(ch.ExpiresAt),
 		"source_ip": httpapi.SourceIP(ctx),
 	}
-	if err := admindoc.RecordEvent(ctx, env.Table, TestSMSAudit, admin, env.Clock.Now(), details); err != nil {
+	if err := admindoc.RecordEvent(ctx, env.Table, security.TestSMSAudit, admin, env.Clock.Now(), details); err != nil {
 		slog.ErrorContext(ctx, "test sms sent but not audited", "admin", admin, "to", details["to"],
 			"challenge_id", ch.ID, "expires_at", details["expires_at"], "error", err.Error())
 	}

@@ -1,4 +1,4 @@
-package otp_test
+package otpkey_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"clientarea/internal/otp"
+	"clientarea/internal/app/otpkey"
 	"clientarea/internal/platform/config"
 	"clientarea/internal/testsupport/apptest"
 )
@@ -39,7 +39,7 @@ func TestLoadKeyReadsTheSecretOnce(t *testing.T) {
 	load := func(secrets map[string]string) ([]byte, error) {
 		url := secretsServer(t, secrets)
 		awsCfg := apptest.AWS(t, "security", config.Config{Region: "us-east-1", SecretsManagerEndpoint: url})
-		return otp.LoadKey(context.Background(), otp.SecretsClient(awsCfg, url), arn)
+		return otpkey.Load(context.Background(), otpkey.SecretsClient(awsCfg, url), arn)
 	}
 	if key, err := load(map[string]string{arn: long}); err != nil || string(key) != long {
 		t.Fatalf("key %q, %v", key, err)

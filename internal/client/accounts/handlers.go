@@ -1,0 +1,154 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"clientarea/internal/client/clients"
+	"clientarea/internal/client/settings"
+	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/httpapi"
+	"clientarea/internal/platform/principal"
+)
+
+// list is the answer of the listing routes.
+type list struct {
+	Items []Account `json:"items"`
+}
+
+// start is how the client routes begin: the caller and the configuration
+// that governs the request.
+func (s *service) start(ctx context.Context) (clients.Client, settings.Settings, error) {
+	c, err := s.Caller(ctx)
+	if err != nil {
+		return c, settings.Settings{}, err
+	}
+	cfg, err := s.Settings(ctx)
+	return c, cfg, err
+}
+
+// visit opens c's signup account if it has become due since c's last
+// visit (a configuration change, say), and returns c as it then is. What
+// the client asked for does not depend on it, so a failure is only logged:
+// the next visit tries again.
+func (s *service) visit(ctx context.Context, c clients.Client, cfg settings.Settings) clients.Client {
+	opened, err := s.opener.EnsureSignupAccount(ctx, c, cfg)
+	if err != nil {
+		slog.WarnContext(ctx, "the signup account could not be opened", "client_id", c.ID,
+			"code", apperr.CodeOf(err), "error", err.Error())
+		return c
+	}
+	if opened {
+		c.AccountCount++
+		c.LiveAccounts++
+	}
+	return c
+}
+
+// listMine answers the caller's accounts.
+func (s *service) listMine(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, cfg, err := s.start(ctx)
+	if err != nil {
+		return err
+	}
+	c = s.visit(ctx, c, cfg)
+	items, err := s.opener.store().list(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, list{Items: items})
+	return nil
+}
+
+type openRequest struct {
+	Kind     string `json:"kind"`
+	Currency string `json:"currency"`
+}
+
+// openMine opens the account the caller asks for. While the caller's
+// signup account is due, a live account asked for is that account (its
+// opening carries the signup condition, so no trigger opens a second one
+// beside it); any other request first opens the signup account, as every
+// visit does.
+func (s *service) openMine(w http.ResponseWriter, r *http.Request) error {
+	var req openRequest
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkSpec(req.Kind, req.Currency); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, cfg, err := s.start(ctx)
+	if err != nil {
+		return err
+	}
+	want := spec{kind: req.Kind, currency: req.Currency, openedBy: ByClient}
+	if req.Kind == Live && SignupAccountDue(cfg, c) {
+		want.signup = true
+	} else {
+		c = s.visit(ctx, c, cfg)
+	}
+	a, err := s.opener.open(ctx, c, cfg, want)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/me/accounts/"+a.ID)
+	httpapi.WriteJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+// client is the client a back-office route names, 404 when there is none.
+func (s *service) client(ctx context.Context, id string) (clients.Client, error) {
+	if !validID(id) {
+		return clients.Client{}, noClient()
+	}
+	c, err := s.opener.Clients.Get(ctx, id)
+	if errors.Is(err, clients.ErrNotFound) {
+		return c, noClient()
+	}
+	return c, err
+}
+
+func noClient() error { return apperr.New(apperr.NotFound, "not_found", "there is no such client") }
+
+// listClients answers a client's accounts, for the back office.
+func (s *service) listClients(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.client(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	items, err := s.opener.store().list(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, list{Items: items})
+	return nil
+}
+
+// activate makes a client's pending account active, for the back office.
+func (s *service) activate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.client(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	accountID := r.PathValue("account_id")
+	if !validID(accountID) {
+		return notFound()
+	}
+	cfg, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := s.opener.activate(ctx, c, accountID, principal.From(ctx).Subject, cfg)
+	if err != nil {
+		return err
+	}
+	httpapi.WriteJSON(w, http.StatusOK, a)
+	return nil
+}

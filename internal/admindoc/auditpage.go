@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -95,32 +96,14 @@ func ListAuditPage(ctx context.Context, t dynamo.Table, section string, limit in
 		ScanIndexForward:          aws.Bool(false),
 		ConsistentRead:            aws.Bool(true),
 	}
-	if cursor != "" {
-		// The sort key is checked too: it goes to DynamoDB, which would
-		// answer one no entry can have (over 1 KB, say) with an error.
-		sk, ok := dynamo.DecodeCursor(partition, cursor)
-		if len(cursor) > maxPosition || !ok || !validAuditSK(section, sk) {
-			return AuditPage{}, apperr.InvalidField("validation_failed", "cursor",
-				"is not a cursor of this section's trail; send the next_cursor of the previous page as it is")
-		}
-		in.ExclusiveStartKey = dynamo.Key{PK: partition, SK: sk}.KeyAttrs()
+	items, next, err := dynamo.QueryPage(ctx, t, in, partition, limit, cursor,
+		func(sk string) bool { return validAuditSK(section, sk) })
+	if errors.Is(err, dynamo.ErrBadCursor) {
+		return AuditPage{}, apperr.InvalidField("validation_failed", "cursor",
+			"is not a cursor of this section's trail; send the next_cursor of the previous page as it is")
 	}
-	var items []map[string]types.AttributeValue
-	for {
-		in.Limit = aws.Int32(int32(limit + 1 - len(items)))
-		out, err := t.DB.Query(ctx, in)
-		if err != nil {
-			return AuditPage{}, fmt.Errorf("query audit of %s: %w", section, err)
-		}
-		items = append(items, out.Items...)
-		if len(items) > limit || len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
-	more := len(items) > limit
-	if more {
-		items = items[:limit]
+	if err != nil {
+		return AuditPage{}, fmt.Errorf("list audit of %s: %w", section, err)
 	}
 	page := AuditPage{Items: make([]AuditEntry, 0, len(items))}
 	for _, av := range items {
@@ -130,13 +113,7 @@ func ListAuditPage(ctx context.Context, t dynamo.Table, section string, limit in
 		}
 		page.Items = append(page.Items, e)
 	}
-	if more {
-		var last dynamo.Key
-		if err := dynamo.UnmarshalItem(items[len(items)-1], &last); err != nil {
-			return AuditPage{}, fmt.Errorf("audit of %s: last key: %w", section, err)
-		}
-		page.Next = dynamo.EncodeCursor(partition, last.SK)
-	}
+	page.Next = next
 	return page, nil
 }
 

@@ -37,6 +37,7 @@ func Function(_ context.Context, d *app.Deps) (*httpapi.Router, error) {
 	client, admin := principal.RequireSession, d.Auth.RequireAdmin
 	rt.Handle("GET /me/accounts", s.listMine, client)
 	rt.Handle("POST /me/accounts", s.openMine, client)
+	rt.Handle("GET /me/accounts/{account_id}", s.getMine, client)
 	rt.Handle("GET /admin/clients/{id}/accounts", s.listClients, admin)
 	rt.Handle("POST /admin/clients/{id}/accounts/{account_id}/activate", s.activate, admin)
 	return rt, nil

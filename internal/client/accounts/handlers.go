@@ -59,7 +59,32 @@ func (s *service) listMine(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store")
 	httpapi.WriteJSON(w, http.StatusOK, list{Items: items})
+	return nil
+}
+
+// getMine answers one of the caller's accounts (where POST's Location
+// points); another client's id is simply not found.
+func (s *service) getMine(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.Caller(ctx)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("account_id")
+	if !validID(id) {
+		return notFound()
+	}
+	a, err := s.opener.store().get(ctx, c.ID, id)
+	if errors.Is(err, errNoAccount) {
+		return notFound()
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, http.StatusOK, a)
 	return nil
 }
 
@@ -126,6 +151,7 @@ func (s *service) listClients(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store")
 	httpapi.WriteJSON(w, http.StatusOK, list{Items: items})
 	return nil
 }

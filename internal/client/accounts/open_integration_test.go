@@ -182,6 +182,12 @@ func TestClientsSeeOnlyTheirOwnAccounts(t *testing.T) {
 	if got := w.adminList(ann.id); len(got) != 1 || got[0].ID != annAcc.ID {
 		t.Fatalf("ann's accounts %v", got)
 	}
+	// Each reads its own account by id (POST's Location), never the other's.
+	if got := decodeAccount(t, ann.do("GET", "/me/accounts/"+annAcc.ID, nil).Expect(t, 200)); got.ID != annAcc.ID {
+		t.Fatalf("ann reads %+v", got)
+	}
+	ann.do("GET", "/me/accounts/"+bobAcc.ID, nil).ExpectProblem(t, 404, "not_found")
+	ann.do("GET", "/me/accounts/nope", nil).ExpectProblem(t, 404, "not_found")
 	// Bob's account under Ann's id does not exist.
 	w.activate(ann.id, bobAcc.ID).ExpectProblem(t, 404, "not_found")
 	if got := w.adminList(bob.id); got[0].Status != "pending" {

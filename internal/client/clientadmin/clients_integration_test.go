@@ -3,9 +3,11 @@ package clientadmin_test
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
+	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/testsupport/apptest"
 )
 
@@ -24,6 +26,9 @@ func TestGetClientByIDAndByEmail(t *testing.T) {
 	items := byEmail["items"].([]any)
 	if len(items) != 1 || items[0].(map[string]any)["client_id"] != id || byEmail["next_cursor"] != nil {
 		t.Fatalf("by email %v", byEmail)
+	}
+	if padded := w.admin.Get("/admin/clients?email="+url.QueryEscape(" ann@example.com ")).Expect(t, 200).Map(t); len(padded["items"].([]any)) != 1 {
+		t.Fatalf("an address with spaces around it: %v", padded)
 	}
 	none := w.admin.Get("/admin/clients?email=nobody%40example.com").Expect(t, 200).Map(t)
 	if len(none["items"].([]any)) != 0 {
@@ -107,7 +112,20 @@ func TestListPagesNewestFirst(t *testing.T) {
 	if fmt.Sprint(seen) != want {
 		t.Fatalf("paged %v, want newest first %v", seen, want)
 	}
-	for _, bad := range []string{"limit=0", "limit=101", "limit=x", "cursor=garbage", "cursor=" + url.QueryEscape("QVVESVQjZ2VuZXJhbAB4")} {
+	// A page that holds the rest is the last: no empty page follows.
+	if all := w.admin.Get("/admin/clients?limit=5").Expect(t, 200).Map(t); len(all["items"].([]any)) != 5 || all["next_cursor"] != nil {
+		t.Fatalf("limit 5 of 5: %v", all)
+	}
+	forged := []string{
+		dynamo.EncodeCursor("AUDIT#general", "x"),                  // another list's
+		dynamo.EncodeCursor("CLIENTS", strings.Repeat("x", 2000)),  // a key no entry has
+		dynamo.EncodeCursor("CLIENTS", "2026-01-01T00:00:00Z#abc"), // not an entry's form
+	}
+	bad := []string{"limit=0", "limit=101", "limit=x", "limit=07", "limit=%2B7", "cursor=garbage"}
+	for _, c := range forged {
+		bad = append(bad, "cursor="+url.QueryEscape(c))
+	}
+	for _, bad := range bad {
 		p := w.admin.Get("/admin/clients?"+bad).ExpectProblem(t, 422, "validation_failed")
 		if len(apptest.FieldErrors(t, p)) != 1 {
 			t.Fatalf("%s: %v", bad, p)

@@ -3,19 +3,12 @@ package clientadmin
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strconv"
+	"strings"
 
 	"clientarea/internal/client/clients"
 	"clientarea/internal/client/settings"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
-)
-
-// Page sizes of the client list.
-const (
-	defaultPage = 50
-	maxPage     = 100
 )
 
 func (s *service) get(w http.ResponseWriter, r *http.Request) error {
@@ -61,13 +54,13 @@ type listAnswer struct {
 // ?email= the one client holding that address (any case), if any.
 func (s *service) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := pageSize(q)
+	limit, err := httpapi.PageLimit(q)
 	if err != nil {
 		return err
 	}
 	var page clients.Page
 	if q.Has("email") {
-		page, err = s.byEmail(r, q.Get("email"))
+		page, err = s.byEmail(r, strings.TrimSpace(q.Get("email")))
 	} else {
 		page, err = s.clients.List(r.Context(), limit, q.Get("cursor"))
 	}
@@ -103,16 +96,4 @@ func (s *service) byEmail(r *http.Request, email string) (clients.Page, error) {
 		return clients.Page{}, err
 	}
 	return clients.Page{Clients: []clients.Client{c}}, nil
-}
-
-// pageSize reads ?limit=, 1 to maxPage (defaultPage when absent).
-func pageSize(q url.Values) (int32, error) {
-	if !q.Has("limit") {
-		return defaultPage, nil
-	}
-	n, err := strconv.Atoi(q.Get("limit"))
-	if err != nil || n < 1 || n > maxPage {
-		return 0, apperr.InvalidField("validation_failed", "limit", "must be a whole number from 1 to "+strconv.Itoa(maxPage))
-	}
-	return int32(n), nil
 }

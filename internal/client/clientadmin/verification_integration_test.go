@@ -140,7 +140,7 @@ func TestLevelChangeOpensTheSignupAccount(t *testing.T) {
 	if n := len(w.env.ItemsOfType("account")); n != 1 {
 		t.Fatalf("%d accounts after the level, want 1", n)
 	}
-	if got := w.admin.Get("/admin/clients/" + id).Expect(t, 200).Map(t); got["account_count"] != 1.0 {
+	if got := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t); got["account_count"] != 1.0 {
 		t.Fatalf("client %v", got)
 	}
 }

@@ -2,7 +2,10 @@ package clients
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -19,42 +22,45 @@ type Page struct {
 }
 
 // List returns up to limit clients, newest sign-ups first, starting after
-// cursor ("" for the first page): one Query of the directory, then one
+// cursor ("" for the first page): a Query of the directory, then one
 // BatchGetItem of the profiles. A cursor that is not one of this list's is
 // 422 naming "cursor".
-func (s Store) List(ctx context.Context, limit int32, cursor string) (Page, error) {
+func (s Store) List(ctx context.Context, limit int, cursor string) (Page, error) {
 	in := &dynamodb.QueryInput{
 		TableName:                 s.table(),
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(dynamo.ClientDirectoryPartition)},
 		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(limit),
 	}
-	if cursor != "" {
-		sk, ok := dynamo.DecodeCursor(dynamo.ClientDirectoryPartition, cursor)
-		if !ok {
-			return Page{}, apperr.InvalidField("validation_failed", "cursor", "is not a cursor of this list (use next_cursor as it was answered)")
-		}
-		in.ExclusiveStartKey = dynamo.Key{PK: dynamo.ClientDirectoryPartition, SK: sk}.KeyAttrs()
+	items, next, err := dynamo.QueryPage(ctx, s.Table, in, dynamo.ClientDirectoryPartition, limit, cursor, directorySK)
+	if errors.Is(err, dynamo.ErrBadCursor) {
+		return Page{}, apperr.InvalidField("validation_failed", "cursor", "is not a cursor of this list (send next_cursor as it was answered)")
 	}
-	out, err := s.Table.DB.Query(ctx, in)
 	if err != nil {
 		return Page{}, fmt.Errorf("page the client directory: %w", err)
 	}
-	keys := make([]dynamo.Key, 0, len(out.Items))
-	for _, it := range out.Items {
+	keys := make([]dynamo.Key, 0, len(items))
+	for _, it := range items {
 		if id, ok := it["client_id"].(*types.AttributeValueMemberS); ok {
 			keys = append(keys, dynamo.ClientKey(id.Value))
 		}
 	}
-	page := Page{}
+	page := Page{Next: next}
 	if page.Clients, err = s.getMany(ctx, keys); err != nil {
 		return Page{}, err
 	}
-	if last := out.LastEvaluatedKey; len(last) > 0 {
-		page.Next = dynamo.EncodeCursor(dynamo.ClientDirectoryPartition, dynamo.KeyOf(last).SK)
-	}
 	return page, nil
+}
+
+// directorySK reports whether sk has the form of a directory entry's sort
+// key: a sortable time, "#", a client id (32 hex digits).
+func directorySK(sk string) bool {
+	at, id, ok := strings.Cut(sk, "#")
+	if !ok || len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+		return false
+	}
+	_, err := time.Parse(dynamo.SortableTime, at)
+	return err == nil
 }
 
 // getMany reads the profiles at keys, in their order; a missing one is

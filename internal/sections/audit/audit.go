@@ -10,19 +10,12 @@ import (
 	"bytes"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
-)
-
-// Page sizes of the list.
-const (
-	defaultLimit = 50
-	maxLimit     = 100
 )
 
 // Mount serves the audit routes on rt, for admins only.
@@ -51,8 +44,10 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) error {
 	case !slices.Contains(h.known, section):
 		f.Add("section", "must be one of %s", strings.Join(h.known, ", "))
 	}
-	limit, ok := parseLimit(q.Get("limit"))
-	f.Check(ok, "limit", "must be a whole number from 1 to %d", maxLimit)
+	limit, err := httpapi.PageLimit(q)
+	if err := f.Include(err); err != nil {
+		return err
+	}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -67,15 +62,6 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"items": page.Items, "next_cursor": next})
 	return nil
-}
-
-// parseLimit reads the limit parameter; left out, it is defaultLimit.
-func parseLimit(s string) (int, bool) {
-	if s == "" {
-		return defaultLimit, true
-	}
-	n, err := strconv.Atoi(s)
-	return n, err == nil && n >= 1 && n <= maxLimit && strconv.Itoa(n) == s
 }
 
 // restoreRequest is the optional body of a restore.

@@ -113,7 +113,7 @@ func method(event []byte) string {
 // madeEvents are the events of the functions that have no GET in events/
 // to time: made here, with the answer they must get.
 var madeEvents = map[string]func() sampleEvent{
-	"auth": refreshOfAnUnknownToken,
+	"auth":     refreshOfAnUnknownToken,
 	"me":       func() sampleEvent { return unknownClientGET("/me") },
 	"accounts": func() sampleEvent { return unknownClientGET("/me/accounts") },
 }

@@ -54,8 +54,12 @@ func (s *service) listMine(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c = s.visit(ctx, c, cfg)
-	items, err := s.opener.store().list(ctx, c.ID)
+	return s.writeList(w, r, s.visit(ctx, c, cfg))
+}
+
+// writeList answers c's accounts.
+func (s *service) writeList(w http.ResponseWriter, r *http.Request, c clients.Client) error {
+	items, err := s.opener.store().list(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
@@ -147,13 +151,7 @@ func (s *service) listClients(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.opener.store().list(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	httpapi.WriteJSON(w, http.StatusOK, list{Items: items})
-	return nil
+	return s.writeList(w, r, c)
 }
 
 // activate makes a client's pending account active, for the back office.

@@ -2,10 +2,12 @@ package clientadmin_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/testsupport/apptest"
+	"clientarea/internal/testsupport/snstest"
 )
 
 func TestSetVerification(t *testing.T) {
@@ -142,5 +144,43 @@ func TestLevelChangeOpensTheSignupAccount(t *testing.T) {
 	}
 	if got := w.admin.Get("/admin/clients/"+id).Expect(t, 200).Map(t); got["account_count"] != 1.0 {
 		t.Fatalf("client %v", got)
+	}
+}
+
+// The signup account opened by a level change announces itself like any
+// account opened active; when the letter cannot be sent the opening is
+// undone, the assignment stands, and the next change (or visit) opens it.
+func TestSignupAccountLetterAfterALevelChange(t *testing.T) {
+	env := apptest.New(t)
+	srv := snstest.New(t)
+	topic := apptest.ARN(t, "NotificationTopic")
+	env.Deps.Config.SNSEndpoint, env.Deps.Config.NotificationTopicARN = srv.URL, topic
+	env.Deps.AWS.RetryMaxAttempts = 1 // a failing topic fails at once
+	w := &world{t: t, env: env, auth: env.Handler("auth"), me: env.Handler("me"),
+		admin: env.Admin("clients"), config: env.Admin("verification")}
+	w.level("kyc1")
+	w.status("Approved")
+	env.Configure("security", "registration", map[string]any{"activation_letter": true})
+	env.Configure("verification", "verification", map[string]any{"open_account_on_signup": true, "required_level": "kyc1"})
+	id, _ := w.signup("ann@example.com")
+
+	srv.Fail(true)
+	w.setVerification(id, map[string]any{"level": "kyc1"}).Expect(t, 200)
+	if n := len(env.ItemsOfType("account")); n != 0 {
+		t.Fatalf("%d accounts after a failed letter, want the opening undone", n)
+	}
+	srv.Fail(false)
+	w.setVerification(id, map[string]any{"level": "kyc1", "status": "Approved"}).Expect(t, 200)
+	if n := len(env.ItemsOfType("account")); n != 1 {
+		t.Fatalf("%d accounts, want 1", n)
+	}
+	letters := 0
+	for _, p := range srv.Requests() {
+		if p.TopicArn == topic && strings.Contains(p.Message, "activation_letter") {
+			letters++
+		}
+	}
+	if letters != 2 { // the one that failed, and the one that went out
+		t.Fatalf("%d letters published", letters)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clientarea/internal/client/clients"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/password"
 	"clientarea/internal/client/settings"
 	"clientarea/internal/i18n/locales"
@@ -49,7 +50,17 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 	if c.PasswordHash, err = password.Hash(req.Password); err != nil {
 		return apperr.Internalf("hash password", err)
 	}
-	if err := s.Clients.Create(ctx, c); err != nil {
+	scope := principal.ScopeFull
+	if needsTFASetup(c, cfg) {
+		scope = principal.ScopeTFASetup
+	}
+	// The first session is written with the client: a sign-up either
+	// answers 201 with both, or leaves nothing behind to retry against.
+	first, err := s.Sessions.Prepare(c.ID, scope, kit.SessionLimits(cfg))
+	if err != nil {
+		return err
+	}
+	if err := s.Clients.Create(ctx, c, first.Items...); err != nil {
 		return err
 	}
 	s.accounts.OpenSignupAccountAfter(ctx, "sign-up", c, cfg)
@@ -62,15 +73,7 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 			answer["phone_challenge"] = ch
 		}
 	}
-	scope := principal.ScopeFull
-	if needsTFASetup(c, cfg) {
-		scope = principal.ScopeTFASetup
-	}
-	tokens, err := s.open(ctx, c, scope, cfg)
-	if err != nil {
-		return err
-	}
-	answer["status"], answer["confirmation"], answer["session"] = c.StatusText(), c.Confirmation(), tokens
+	answer["status"], answer["confirmation"], answer["session"] = c.StatusText(), c.Confirmation(), first.Tokens
 	if scope == principal.ScopeTFASetup {
 		answer["tfa_setup_required"] = true
 	}

@@ -47,16 +47,16 @@ func (s *service) setManager(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Conflict, "feature_disabled",
 			"personal managers are disabled in the general section (clients.personal_manager)")
 	}
-	return s.changeManager(w, r, &clients.Manager{ID: req.ManagerID, Name: req.Name})
+	return s.changeManager(w, r, &clients.Manager{ID: req.ManagerID, Name: req.Name}, &cfg)
 }
 
 // removeManager takes a client's manager away; allowed with the switch
 // off too, so that admins can clear what it left behind.
 func (s *service) removeManager(w http.ResponseWriter, r *http.Request) error {
-	return s.changeManager(w, r, nil)
+	return s.changeManager(w, r, nil, nil)
 }
 
-func (s *service) changeManager(w http.ResponseWriter, r *http.Request, m *clients.Manager) error {
+func (s *service) changeManager(w http.ResponseWriter, r *http.Request, m *clients.Manager, cfg *settings.Settings) error {
 	c, err := s.client(r)
 	if err != nil {
 		return err
@@ -65,6 +65,9 @@ func (s *service) changeManager(w http.ResponseWriter, r *http.Request, m *clien
 		return err
 	}
 	c.Manager = m
+	if cfg != nil { // read already
+		return s.answerWith(w, c, *cfg)
+	}
 	return s.answer(w, r, c)
 }
 

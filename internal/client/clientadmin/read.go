@@ -39,6 +39,12 @@ func (s *service) answer(w http.ResponseWriter, r *http.Request, c clients.Clien
 	if err != nil {
 		return err
 	}
+	return s.answerWith(w, c, cfg)
+}
+
+// answerWith writes c's view with the settings the request read already
+// (one Query of the configuration per request).
+func (s *service) answerWith(w http.ResponseWriter, c clients.Client, cfg settings.Settings) error {
 	w.Header().Set("Cache-Control", "no-store")
 	httpapi.WriteJSON(w, http.StatusOK, viewOf(c, cfg, s.clock.Now()))
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"clientarea/internal/admindoc"
 	"clientarea/internal/client/clients"
+	"clientarea/internal/client/settings"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
@@ -70,8 +71,12 @@ func (s *service) setVerification(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		c.Level, c.Status = level, status
-		s.openSignupAccount(ctx, c)
-		return s.answer(w, r, c)
+		cfg, err := settings.Load(ctx, s.table)
+		if err != nil {
+			return err
+		}
+		s.openSignupAccount(ctx, c, cfg)
+		return s.answerWith(w, c, cfg)
 	}
 }
 

@@ -134,9 +134,10 @@ type Store struct {
 func (s Store) table() *string { return aws.String(s.Table.Name) }
 
 // Create writes a new client and claims its email (and phone, if any) in
-// one transaction. A claimed email is 409 email_taken, a claimed phone 409
-// phone_taken; nothing is written then.
-func (s Store) Create(ctx context.Context, c Client) error {
+// one transaction, with the items of with (the client's first session), so
+// that none exists without the others. A claimed email is 409 email_taken,
+// a claimed phone 409 phone_taken; nothing is written then.
+func (s Store) Create(ctx context.Context, c Client, with ...types.TransactWriteItem) error {
 	profile, err := s.profileItem(c)
 	if err != nil {
 		return err
@@ -146,10 +147,12 @@ func (s Store) Create(ctx context.Context, c Client) error {
 		{Put: &types.Put{TableName: s.table(), Item: profile, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
 		{Put: s.listing(c)},
 	}
+	phoneAt := -1
 	if c.Phone != "" {
+		phoneAt = len(items)
 		items = append(items, types.TransactWriteItem{Put: s.claim(dynamo.PhoneKey(c.Phone), c.ID)})
 	}
-	err = s.Table.TransactWrite(ctx, items)
+	err = s.Table.TransactWrite(ctx, append(items, with...))
 	if err == nil {
 		return nil
 	}
@@ -157,7 +160,7 @@ func (s Store) Create(ctx context.Context, c Client) error {
 	switch {
 	case slices.Contains(failed, 0):
 		return EmailTaken()
-	case slices.Contains(failed, 3):
+	case phoneAt >= 0 && slices.Contains(failed, phoneAt):
 		return PhoneTaken()
 	case len(failed) > 0: // a client id collision: 128 random bits, never
 		return apperr.Internalf("create client", err)

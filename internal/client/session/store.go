@@ -58,29 +58,50 @@ const ownItems = 2
 // meanwhile, say; a missing TableName is filled in), so that the session
 // exists only if they all hold.
 func (s Store) Create(ctx context.Context, clientID, scope string, lim Limits, checks ...types.TransactWriteItem) (Tokens, error) {
-	if clientID == "" || !validScope(scope) {
-		return Tokens{}, fmt.Errorf("create session: invalid client id %q or scope %q", clientID, scope)
-	}
-	now := s.Clock.Now()
-	id, access, refresh := newID(), newSecret(), newSecret()
-	rec := newRecord(clientID, scope, now, access, refresh)
-	sessionItem, entryItem, err := rec.items(id)
+	p, err := s.Prepare(clientID, scope, lim)
 	if err != nil {
-		return Tokens{}, fmt.Errorf("create session: %w", err)
+		return Tokens{}, err
 	}
-	items := []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(s.Table.Name), Item: sessionItem,
-			ConditionExpression: aws.String("attribute_not_exists(PK)")}},
-		{Put: &types.Put{TableName: aws.String(s.Table.Name), Item: entryItem}},
-	}
+	items := p.Items
 	for _, c := range checks {
 		items = append(items, inTable(c, s.Table.Name))
 	}
 	if err := s.Table.TransactWrite(ctx, items); err != nil {
 		return Tokens{}, createFailed(err)
 	}
+	return p.Tokens, nil
+}
+
+// Prepared is a session ready to be written: its items, for a transaction
+// that creates it together with what it belongs to (a sign-up's client),
+// and the tokens it answers once that transaction succeeded.
+type Prepared struct {
+	Items  []types.TransactWriteItem
+	Tokens Tokens
+}
+
+// Prepare makes a session of clientID with scope, for the caller's own
+// transaction: the session exists exactly when that transaction succeeds.
+func (s Store) Prepare(clientID, scope string, lim Limits) (Prepared, error) {
+	if clientID == "" || !validScope(scope) {
+		return Prepared{}, fmt.Errorf("create session: invalid client id %q or scope %q", clientID, scope)
+	}
+	now := s.Clock.Now()
+	id, access, refresh := newID(), newSecret(), newSecret()
+	rec := newRecord(clientID, scope, now, access, refresh)
+	sessionItem, entryItem, err := rec.items(id)
+	if err != nil {
+		return Prepared{}, fmt.Errorf("create session: %w", err)
+	}
 	st := stored{id: id, rec: rec, createdAt: now, lastSeenAt: now}
-	return st.tokens(access, refresh, lim), nil
+	return Prepared{
+		Items: []types.TransactWriteItem{
+			{Put: &types.Put{TableName: aws.String(s.Table.Name), Item: sessionItem,
+				ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+			{Put: &types.Put{TableName: aws.String(s.Table.Name), Item: entryItem}},
+		},
+		Tokens: st.tokens(access, refresh, lim),
+	}, nil
 }
 
 // createFailed tells a failure of the caller's checks from any other.

@@ -57,8 +57,13 @@ type registryFunctions struct {
 	authorizers map[string]app.Authorizer
 }
 
+// Handler builds the named function as a Lambda cold start does
+// (app.Cold): a dependency that is only unavailable makes it answer 503
+// until it can be built, rather than fail.
 func (f *registryFunctions) Handler(name string) (http.Handler, error) {
-	return registry.Build(f.ctx, name, f.deps)
+	return app.Cold(f.ctx, name, f.deps, func(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
+		return registry.Build(ctx, name, d)
+	})
 }
 
 func (f *registryFunctions) Authorizer(name string) (app.Authorizer, error) {

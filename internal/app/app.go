@@ -8,13 +8,19 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"os"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"clientarea/internal/admindoc"
 	"clientarea/internal/messaging"
+	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/config"
@@ -85,14 +91,16 @@ func (d *Deps) AdminDocs() admindoc.Env {
 	return admindoc.Env{Table: d.Table, Clock: d.Clock, Guard: d.Auth.RequireAdmin}
 }
 
-// MustBuild is a Lambda cold start: Load, then build the function. It logs
-// and exits when either fails, since a function without its configuration
-// cannot answer anything.
-func MustBuild(ctx context.Context, name string, build Builder) *httpapi.Router {
+// MustBuild is a Lambda cold start: Load, then build the function (Cold).
+// It logs and exits when either fails for good, since a function without
+// its configuration cannot answer anything; a dependency that is only
+// unavailable for now leaves a function that answers 503 until it can be
+// built (Cold).
+func MustBuild(ctx context.Context, name string, build Builder) http.Handler {
 	deps, err := Load(ctx)
 	if err == nil {
-		var h *httpapi.Router
-		if h, err = build(ctx, deps); err == nil {
+		var h http.Handler
+		if h, err = Cold(ctx, name, deps, build); err == nil {
 			return h
 		}
 	}
@@ -100,6 +108,104 @@ func MustBuild(ctx context.Context, name string, build Builder) *httpapi.Router 
 	os.Exit(1)
 	return nil
 }
+
+// ColdBuildTimeout bounds a build at cold start (Lambda allows an init
+// phase 10 s), and RebuildInterval is the least time between two builds
+// of a function whose cold start found a dependency unavailable.
+const (
+	ColdBuildTimeout = 4 * time.Second
+	RebuildInterval  = time.Second
+)
+
+// Cold builds the function from d as a cold start does. When the build
+// fails because an AWS service it reads from is unavailable for now
+// (awsclients.Unavailable: Secrets Manager throttled, failing, slow or
+// unreachable while the OTP key is read), the function starts all the
+// same: its handler answers every request 503 unavailable with
+// Retry-After, and builds again at the first request at least
+// RebuildInterval after the last try (one build at a time, within that
+// request's deadline); from the first build that succeeds it serves as
+// usual. Any other failure (the configuration, a missing or short key, a
+// secret it may not read) is returned: the function does not start, which
+// Lambda reports as an init error, and API Gateway answers 500.
+func Cold(ctx context.Context, name string, d *Deps, build Builder) (http.Handler, error) {
+	bctx, cancel := context.WithTimeout(ctx, ColdBuildTimeout)
+	defer cancel()
+	h, err := build(bctx, d)
+	if err == nil {
+		return h, nil
+	}
+	if _, unavailable := awsclients.Unavailable(err); !unavailable {
+		return nil, err
+	}
+	slog.Error("cold start: a dependency is unavailable; answering 503 until the function can be built",
+		"function", name, "error", err.Error())
+	p := &pending{name: name, deps: d, build: build, err: err, next: d.Clock.Now().Add(RebuildInterval)}
+	return p, nil
+}
+
+// pending is a function whose cold start found a dependency unavailable:
+// it answers 503 and builds again until a build succeeds.
+type pending struct {
+	name  string
+	deps  *Deps
+	build Builder
+	ready atomic.Pointer[httpapi.Router]
+
+	mu   sync.Mutex // held while building
+	err  error      // the last build's failure
+	next time.Time  // no build before then
+}
+
+func (p *pending) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := p.ready.Load(); h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	h, wait, err := p.tryBuild(r.Context())
+	if h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	if _, unavailable := awsclients.Unavailable(err); !unavailable && !errors.Is(err, errBuilding) {
+		httpapi.WriteError(r.Context(), w, apperr.Internalf("build "+p.name, err))
+		return
+	}
+	httpapi.WriteError(r.Context(), w, &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable",
+		Detail:     "the service is starting and a dependency is unavailable; try again shortly",
+		RetryAfter: max(wait, RebuildInterval), Op: "build " + p.name, Err: err})
+}
+
+// tryBuild builds the function unless another request is building it or
+// the last try was less than RebuildInterval ago. It returns the handler,
+// or how long until the next try and the last failure.
+func (p *pending) tryBuild(ctx context.Context) (*httpapi.Router, time.Duration, error) {
+	if !p.mu.TryLock() {
+		return nil, RebuildInterval, errBuilding
+	}
+	defer p.mu.Unlock()
+	if h := p.ready.Load(); h != nil {
+		return h, 0, nil
+	}
+	now := p.deps.Clock.Now()
+	if now.Before(p.next) {
+		return nil, p.next.Sub(now), p.err
+	}
+	bctx, cancel := context.WithTimeout(ctx, ColdBuildTimeout)
+	defer cancel()
+	h, err := p.build(bctx, p.deps)
+	if err == nil {
+		p.ready.Store(h)
+		slog.Info("cold start completed: the function could be built", "function", p.name)
+		return h, 0, nil
+	}
+	p.err, p.next = err, p.deps.Clock.Now().Add(RebuildInterval)
+	return nil, RebuildInterval, err
+}
+
+// errBuilding answers a request that came while another one was building
+// the function.
+var errBuilding = errors.New("another request is building the function")
 
 // SectionFunction is the Builder of a function that serves exactly one
 // configuration section.

@@ -7,6 +7,7 @@ import (
 	"clientarea/internal/messaging"
 	"clientarea/internal/messaging/phone"
 	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/awsclients"
 )
 
 // Issue sends a new code for req by SMS and returns its challenge; earlier
@@ -42,15 +43,42 @@ func (e *Engine) Issue(ctx context.Context, pol Policy, req Request) (Challenge,
 		SenderID: pol.SenderID, OriginationNumber: pol.Origination, MaxPrice: pol.MaxPriceUSD,
 	})
 	if err != nil {
-		return Challenge{}, err
+		return Challenge{}, afterCountedSend(err, pol)
 	}
 	it := item{ID: id, Purpose: string(req.Purpose), Subject: req.Subject, Phone: to,
 		Hash: e.hash(id, req.Purpose, req.Subject, to, code), MaxAttempts: pol.MaxAttempts, CreatedAt: now, ExpiresAt: ch.ExpiresAt,
 		MaxFailed: pol.MaxFailedCodes, FailWindow: pol.FailedCodesWindow}
 	if err := e.store(ctx, it); err != nil {
-		return Challenge{}, err
+		// The SMS may have gone out, but its code verifies nothing: no
+		// challenge was stored, or, if the write took effect and only
+		// its answer was lost, the challenge's id (160 random bits,
+		// without which no code is checked) reaches nobody.
+		return Challenge{}, afterCountedSend(err, pol)
 	}
 	return ch, nil
+}
+
+// afterCountedSend is the answer to a send that failed once the send
+// budgets counted it: a 503 (sms_unavailable, or unavailable when the
+// table failed) asks the caller to come back when a new code may be sent,
+// after the resend cooldown, rather than sooner and be refused 429. Other
+// failures (a bug) stay as they are.
+func afterCountedSend(err error, pol Policy) error {
+	e, ok := apperr.As(err)
+	if !ok || e.Kind == apperr.Internal {
+		wait, unavailable := awsclients.Unavailable(err)
+		if !unavailable {
+			return err
+		}
+		e = &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable",
+			Detail: "the code could not be sent; try again later", RetryAfter: wait, Op: "otp issue", Err: err}
+	}
+	if e.Kind != apperr.Unavailable {
+		return err
+	}
+	c := *e
+	c.RetryAfter = max(c.RetryAfter, pol.ResendCooldown)
+	return &c
 }
 
 // Decoy stores a challenge that was never sent, whose code nobody knows,
@@ -71,7 +99,7 @@ func (e *Engine) Decoy(ctx context.Context, pol Policy, purpose Purpose, subject
 		Hash: e.hash(id, purpose, subject, decoyNumber, newCode()), MaxAttempts: pol.MaxAttempts, CreatedAt: now,
 		ExpiresAt: ch.ExpiresAt, MaxFailed: pol.MaxFailedCodes, FailWindow: pol.FailedCodesWindow}
 	if err := e.store(ctx, it); err != nil {
-		return Challenge{}, err
+		return Challenge{}, afterCountedSend(err, pol) // as Issue would answer
 	}
 	return ch, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"clientarea/internal/messaging"
 	"clientarea/internal/messaging/phone"
+	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/logging"
 )
 
@@ -57,9 +58,16 @@ func (s SNS) Send(ctx context.Context, m messaging.Message) error {
 	if m.MaxPrice != "" { // a Number attribute, as SNS documents it
 		attrs["AWS.SNS.SMS.MaxPrice"] = types.MessageAttributeValue{DataType: aws.String("Number"), StringValue: aws.String(m.MaxPrice)}
 	}
-	out, err := s.Client.Publish(ctx, &sns.PublishInput{
+	// Sent at most once: the SDK retries a throttled Publish (SNS did not
+	// take it), never one that may have gone out (a 5xx, a timeout), which
+	// would send the same code twice. An SNS that does not answer takes at
+	// most half the request's time: the rest is the caller's, to go on
+	// without the SMS or to answer 503.
+	pctx, cancel := awsclients.HalfTime(ctx)
+	defer cancel()
+	out, err := s.Client.Publish(pctx, &sns.PublishInput{
 		PhoneNumber: aws.String(to), Message: aws.String(m.Text), MessageAttributes: attrs,
-	})
+	}, func(o *sns.Options) { o.Retryer = awsclients.RetryUnsentOnly(o.Retryer) })
 	if err != nil {
 		return messaging.SMSUnavailable().Because("sns publish",
 			fmt.Errorf("publish %s sms to %s: %w", m.Kind, logging.MaskPhone(to), err))
@@ -80,11 +88,13 @@ func (s SNS) Publish(ctx context.Context, e messaging.Event) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.Client.Publish(ctx, &sns.PublishInput{
+	pctx, cancel := awsclients.HalfTime(ctx) // as for an SMS, and published at most once too
+	defer cancel()
+	out, err := s.Client.Publish(pctx, &sns.PublishInput{
 		TopicArn:          aws.String(s.TopicARN),
 		Message:           aws.String(body),
 		MessageAttributes: map[string]types.MessageAttributeValue{"kind": stringAttr(e.Kind)},
-	})
+	}, func(o *sns.Options) { o.Retryer = awsclients.RetryUnsentOnly(o.Retryer) })
 	if err != nil {
 		return messaging.NotificationUnavailable().Because("notify", fmt.Errorf("publish %s: %w", e.Kind, err))
 	}

@@ -10,6 +10,15 @@
 // would also read shared config files and link, and initialise, the STS,
 // SSO, SSO-OIDC, sign-in and EC2 metadata clients at every cold start, for
 // sources a function never has. That is most of what the loader costs.
+//
+// It is also where a failure of an AWS service is told from a bug
+// (Unavailable: throttled, 5xx, timed out, unreachable, a DynamoDB
+// transaction cancelled for throttling or conflicts; the HTTP edge answers
+// those 503 with Retry-After), and what keeps a call that must not happen
+// twice (an SMS) from being retried after it may have been carried out
+// (RetryUnsentOnly) or from taking all of a request's time (HalfTime). It
+// links the SDK's retry package and DynamoDB's error types for that,
+// which every function links anyway.
 package awsclients
 
 import (

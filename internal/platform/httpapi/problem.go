@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/logging"
 )
 
@@ -59,10 +60,7 @@ func ProblemType(code string) string { return "urn:clientarea:problem:" + code }
 // responder looks for (see decisionLevel), logged with who asked, on which
 // route, from where.
 func WriteError(ctx context.Context, w http.ResponseWriter, err error) {
-	e, ok := apperr.As(err)
-	if !ok {
-		e = &apperr.Error{Kind: apperr.Internal, Code: "internal"}
-	}
+	e := classify(err)
 	status := statusOf(e.Kind)
 	logFailure(ctx, status, e, err)
 	if status == http.StatusInternalServerError {
@@ -85,6 +83,44 @@ func WriteError(ctx context.Context, w http.ResponseWriter, err error) {
 		RequestID: logging.RequestID(ctx),
 	})
 }
+
+// classify returns the *apperr.Error that answers err. An error that is
+// not one, or an Internal one, whose cause is an AWS service failing for
+// now (awsclients.Unavailable: throttled after the SDK's retries, a 5xx,
+// a timeout or a passed deadline, a connection failure) is 503 unavailable
+// with Retry-After rather than a 500: the request may well work a little
+// later, and nothing about it was wrong. Every 503 carries Retry-After:
+// the error's own, else its cause's, else DefaultRetryAfter.
+func classify(err error) *apperr.Error {
+	e, ok := apperr.As(err)
+	if !ok || e.Kind == apperr.Internal {
+		wait, unavailable := awsclients.Unavailable(err)
+		if !unavailable {
+			if !ok {
+				return &apperr.Error{Kind: apperr.Internal, Code: "internal"}
+			}
+			return e
+		}
+		op := ""
+		if ok {
+			op = e.Op
+		}
+		return &apperr.Error{Kind: apperr.Unavailable, Code: "unavailable",
+			Detail: "a service this request needs is unavailable or busy; try again shortly", RetryAfter: wait, Op: op, Err: err}
+	}
+	if e.Kind == apperr.Unavailable && e.RetryAfter <= 0 {
+		c := *e
+		c.RetryAfter = DefaultRetryAfter
+		if wait, unavailable := awsclients.Unavailable(err); unavailable {
+			c.RetryAfter = wait
+		}
+		return &c
+	}
+	return e
+}
+
+// DefaultRetryAfter is the Retry-After of a 503 that says nothing better.
+const DefaultRetryAfter = awsclients.UnavailableRetryAfter
 
 // logFailure writes the one log line of a request that failed with err (e
 // is its *apperr.Error) and deserves status.

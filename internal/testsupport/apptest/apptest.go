@@ -157,6 +157,9 @@ type Request struct {
 	Body    any    // marshalled to JSON unless it is a string or []byte
 	Token   string // bearer token; "" sends none
 	Headers map[string]string
+	// Context, when set, is the request's context: a deadline there is
+	// the one a Lambda invocation gives its handler.
+	Context context.Context
 }
 
 // Response is a recorded answer.
@@ -184,6 +187,9 @@ func Do(t testing.TB, h http.Handler, r Request) *Response {
 		body = bytes.NewReader(data)
 	}
 	req := httptest.NewRequest(r.Method, r.Path, body)
+	if r.Context != nil {
+		req = req.WithContext(r.Context)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

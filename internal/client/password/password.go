@@ -15,6 +15,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -96,7 +97,16 @@ func SpendDummy(pw string) {
 	_, _, _ = Verify(dummyHash, pw)
 }
 
+// hashing holds one slot per CPU: hashes beyond that wait rather than run
+// at once. A Lambda instance hashes one request at a time anyway; a process
+// serving many (the dev server) would otherwise take 19 MiB and a share of
+// the CPU per hash in flight, and under a burst of logins every request
+// would slow down together until all time out.
+var hashing = make(chan struct{}, runtime.GOMAXPROCS(0))
+
 func derive(pw string, salt []byte, p Params) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	return argon2.IDKey([]byte(pw), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyBytes)
 }
 

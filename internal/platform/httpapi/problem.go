@@ -125,6 +125,12 @@ const DefaultRetryAfter = awsclients.UnavailableRetryAfter
 // logFailure writes the one log line of a request that failed with err (e
 // is its *apperr.Error) and deserves status.
 func logFailure(ctx context.Context, status int, e *apperr.Error, err error) {
+	if ctx.Err() == context.Canceled {
+		// The caller went away: nobody receives this answer, and the
+		// failure is the cancellation, not the service.
+		slog.InfoContext(ctx, "request abandoned by the caller", "route", route(ctx), "op", e.Op)
+		return
+	}
 	if status >= http.StatusInternalServerError {
 		slog.ErrorContext(ctx, "request failed", "status", status, "code", e.Code, "op", e.Op, "error", err.Error())
 		return

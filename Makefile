@@ -13,13 +13,15 @@ SAM_VERSION := 1.170.0
 CFNLINT_VERSION := 1.58.0
 OAS_VALIDATOR := $(VENV)/bin/openapi-spec-validator
 OAS_VALIDATOR_VERSION := 0.9.0
+SCHEMATHESIS := $(VENV)/bin/schemathesis
+SCHEMATHESIS_VERSION := 4.32.5
 # The AWS calls each test run's functions made, for iamcheck (testenv empties it first).
 IAM_RECORDS := $(CACHE)/iam-records
 GO_LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 export SAM_CLI_TELEMETRY := 0
 export DYNAMODB_LOCAL_DIR := $(abspath $(DDB_DIR))
 
-.PHONY: help run test invoke build deploy fmt vet unit bench clean tools bench-coldstart
+.PHONY: help run test invoke build deploy fmt vet unit bench clean tools bench-coldstart contract fuzz load
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -33,7 +35,7 @@ invoke: $(DDB_STAMP) ## run a sample event through a function's Lambda handler (
 	@go build -o $(CACHE)/bin/invoke ./internal/devtools/invoke
 	@$(CACHE)/bin/invoke -fn "$(FN)" -event "$(EVENT)"
 
-test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## the whole suite: format, vet, unit + DynamoDB Local integration tests, IAM grants, OpenAPI, sam validate, cfn-lint, sam build
+test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) $(SCHEMATHESIS) ## the whole suite: format, vet, unit + DynamoDB Local integration tests, IAM grants, OpenAPI, sam validate, cfn-lint, sam build, contract
 	@echo "== gofmt"; bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	@echo "== go vet"; go vet ./...
@@ -43,7 +45,21 @@ test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## the whole suite: format, vet, unit
 	@echo "== sam validate --lint"; $(SAM) validate --lint
 	@echo "== cfn-lint (informational checks too)"; $(VENV)/bin/cfn-lint --include-checks I -- template.yaml
 	@echo "== sam build"; $(SAM) build --parallel
+	@echo "== contract: Schemathesis over docs/openapi.yaml against the running service"; $(MAKE) --no-print-directory contract
 	@echo "== all checks passed"
+
+contract: $(DDB_STAMP) $(SCHEMATHESIS) ## Schemathesis over every operation of docs/openapi.yaml, against a stack of its own (internal/devtools/contract)
+	@go build -o $(CACHE)/bin/devserver ./internal/devtools/devserver
+	@go build -o $(CACHE)/bin/contract ./internal/devtools/contract
+	@$(CACHE)/bin/contract -devserver $(CACHE)/bin/devserver -schemathesis $(SCHEMATHESIS)
+
+fuzz: ## every fuzz target, each for FUZZTIME (default 30s): make fuzz [FUZZTIME=1m]
+	go run ./internal/devtools/fuzz -fuzztime $(or $(FUZZTIME),30s)
+
+load: $(DDB_STAMP) ## load test: 500 clients against a dev server of its own (DynamoDB Local in memory), checks printed: make load [LOAD_ARGS='-clients 500 -duration 60s']
+	@go build -o $(CACHE)/bin/loadtest-devserver ./internal/devtools/devserver
+	@go build -o $(CACHE)/bin/loadtest ./internal/devtools/loadtest
+	@go run ./internal/devtools/testenv -- $(CACHE)/bin/loadtest -serve $(CACHE)/bin/loadtest-devserver -server-log $(CACHE)/loadtest-devserver.log $(LOAD_ARGS)
 
 unit: ## only the tests that need no server (integration tests skip, saying so)
 	go test ./...
@@ -69,7 +85,7 @@ build-%Function:
 deploy: $(SAM) ## sam build && sam deploy (ENV=prod for the prod environment of samconfig.toml)
 	$(SAM) build --parallel && $(SAM) deploy $(if $(ENV),--config-env $(ENV))
 
-tools: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) ## fetch DynamoDB Local, the SAM CLI and the OpenAPI validator into .cache
+tools: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) $(SCHEMATHESIS) ## fetch DynamoDB Local, the SAM CLI, the OpenAPI validator and Schemathesis into .cache
 
 $(DDB_STAMP):
 	@command -v java >/dev/null || { echo "java (17+) is required for DynamoDB Local"; exit 1; }
@@ -82,6 +98,9 @@ $(SAM):
 
 $(OAS_VALIDATOR): $(SAM)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator==$(OAS_VALIDATOR_VERSION)
+
+$(SCHEMATHESIS): $(SAM)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
 
 clean: ## remove build output (keeps the .cache of tools)
 	rm -rf bin .aws-sam

@@ -88,8 +88,12 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 
 // Unmarshal strictly decodes one JSON value from body into v.
 func Unmarshal(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return apperr.New(apperr.BadRequest, "bad_request", "the request body is empty; a JSON object is required")
+	}
+	if bytes.Equal(trimmed, []byte("null")) { // json would take it for "no change" and decode nothing
+		return apperr.New(apperr.BadRequest, "bad_request", "the body must be a JSON object, not null")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

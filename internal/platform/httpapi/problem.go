@@ -156,7 +156,7 @@ func decisionLevel(status int, code string) slog.Level {
 		return slog.LevelWarn
 	}
 	switch code {
-	case "rate_limited", "otp_locked", "otp_attempts_exhausted":
+	case "rate_limited", "locked", "otp_locked", "otp_attempts_exhausted":
 		return slog.LevelWarn
 	case "otp_invalid", "otp_expired", "invalid_phone":
 		return slog.LevelInfo

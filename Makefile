@@ -40,6 +40,7 @@ test: $(DDB_STAMP) $(SAM) $(OAS_VALIDATOR) $(SCHEMATHESIS) ## the whole suite: f
 	  if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	@echo "== go vet"; go vet ./...
 	@echo "== go test (with DynamoDB Local)"; go run ./internal/devtools/testenv -iam-records $(IAM_RECORDS) -- go test -count=1 -race ./...
+	@echo "== fuzz (every target, 1s each)"; go run ./internal/devtools/fuzz -fuzztime 1s
 	@echo "== IAM grants no test used"; go run ./internal/devtools/iamcheck $(IAM_RECORDS)
 	@echo "== docs/openapi.yaml"; $(OAS_VALIDATOR) docs/openapi.yaml
 	@echo "== sam validate --lint"; $(SAM) validate --lint
@@ -53,8 +54,8 @@ contract: $(DDB_STAMP) $(SCHEMATHESIS) ## Schemathesis over every operation of d
 	@go build -o $(CACHE)/bin/contract ./internal/devtools/contract
 	@$(CACHE)/bin/contract -devserver $(CACHE)/bin/devserver -schemathesis $(SCHEMATHESIS)
 
-fuzz: ## every fuzz target, each for FUZZTIME (default 30s): make fuzz [FUZZTIME=1m]
-	go run ./internal/devtools/fuzz -fuzztime $(or $(FUZZTIME),30s)
+fuzz: ## every fuzz target for a while: make fuzz [FUZZTIME=30s] [RUN=regexp]
+	go run ./internal/devtools/fuzz -fuzztime $(or $(FUZZTIME),30s) $(if $(RUN),-run '$(RUN)')
 
 load: $(DDB_STAMP) ## load test: 500 clients against a dev server of its own (DynamoDB Local in memory), checks printed: make load [LOAD_ARGS='-clients 500 -duration 60s']
 	@go build -o $(CACHE)/bin/loadtest-devserver ./internal/devtools/devserver

@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -13,9 +15,10 @@ import (
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
-// misspelledField returns the first key of body (a valid JSON value, already
+// misspelledField returns a key of body (a valid JSON value, already
 // decoded into a value of type t) that matches a struct field of t only
-// case-insensitively, or "".
+// case-insensitively, or "". Of several, it names the same one every time:
+// each object's keys are looked at in sorted order.
 func misspelledField(body []byte, t reflect.Type) string {
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
@@ -41,7 +44,8 @@ func misspelled(v any, t reflect.Type) string {
 			return ""
 		}
 		fields := jsonFields(t)
-		for key, val := range obj {
+		for _, key := range slices.Sorted(maps.Keys(obj)) {
+			val := obj[key]
 			f, exact := fields[key]
 			if !exact {
 				return key // DisallowUnknownFields let it through: a case variant
@@ -52,8 +56,8 @@ func misspelled(v any, t reflect.Type) string {
 		}
 	case reflect.Map:
 		if obj, ok := v.(map[string]any); ok {
-			for key, val := range obj {
-				if name := misspelled(val, t.Elem()); name != "" {
+			for _, key := range slices.Sorted(maps.Keys(obj)) {
+				if name := misspelled(obj[key], t.Elem()); name != "" {
 					return key + "." + name
 				}
 			}

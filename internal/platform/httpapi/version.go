@@ -63,8 +63,9 @@ func parseIfMatch(h string) (int64, error) {
 		return 0, apperr.New(apperr.PreconditionFailed, "version_conflict",
 			`a weak ETag (W/"...") never matches If-Match; send the ETag of a GET as it is, such as "3"`)
 	}
+	// Only the ETag itself matches: "007" is no ETag of version 7.
 	v, err := strconv.ParseInt(tag, 10, 64)
-	if !quoted || !closed || !digits(tag) || err != nil {
+	if !quoted || !closed || !digits(tag) || err != nil || strconv.FormatInt(v, 10) != tag {
 		return 0, apperr.New(apperr.BadRequest, "bad_request", `If-Match must be "<version>", such as "3"`)
 	}
 	return v, nil

@@ -21,7 +21,7 @@ GO_LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 export SAM_CLI_TELEMETRY := 0
 export DYNAMODB_LOCAL_DIR := $(abspath $(DDB_DIR))
 
-.PHONY: help run test invoke build deploy fmt vet unit bench clean tools bench-coldstart contract fuzz load
+.PHONY: help run test invoke build deploy fmt vet unit bench clean tools bench-coldstart contract fuzz load scale
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -65,8 +65,11 @@ load: $(DDB_STAMP) ## load test: 500 clients against a dev server of its own (Dy
 unit: ## only the tests that need no server (integration tests skip, saying so)
 	go test ./...
 
-bench: $(DDB_STAMP) ## benchmarks (against DynamoDB Local)
-	go run ./internal/devtools/testenv -- go test -run '^$$' -bench . -benchmem ./...
+bench: $(DDB_STAMP) ## benchmarks (against DynamoDB Local), one package at a time so they do not skew each other's latencies
+	go run ./internal/devtools/testenv -- go test -p 1 -run '^$$' -bench . -benchmem ./...
+
+scale: $(DDB_STAMP) ## the single-partition limits docs/SCALING.md cites (DynamoDB Local)
+	go run ./internal/devtools/testenv -- go run ./internal/devtools/scalesim
 
 bench-coldstart: $(DDB_STAMP) ## cold start of every function vs an aws-lambda-go hello world: make bench-coldstart [N=15] [JSON=1]
 	@go build -o $(CACHE)/bin/coldstart ./internal/devtools/coldstart

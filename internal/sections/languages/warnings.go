@@ -22,15 +22,23 @@ type Warning struct {
 // a level lacks a language when it has no title there, no description while
 // another language has one, or a field caption; a status when it has no text.
 func VerificationGaps(env admindoc.Env) Gaps {
-	levels, statuses := levels.Levels(env), levels.Statuses(env)
+	levelStore, statusStore := levels.Levels(env), levels.Statuses(env)
 	return func(ctx context.Context, langs []string) ([]Warning, error) {
-		lv, err := levels.List(ctx)
+		// The two lists are independent: one round trip of waiting, not two.
+		var st []admindoc.Record[levels.Status]
+		var stErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			st, stErr = statusStore.List(ctx)
+		}()
+		lv, err := levelStore.List(ctx)
+		<-done
 		if err != nil {
 			return nil, err
 		}
-		st, err := statuses.List(ctx)
-		if err != nil {
-			return nil, err
+		if stErr != nil {
+			return nil, stErr
 		}
 		var out []Warning
 		for _, lang := range langs {

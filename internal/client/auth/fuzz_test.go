@@ -13,6 +13,7 @@ import (
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/sections/languages"
 	"clientarea/internal/sections/security"
+	"clientarea/internal/sections/verification/levels"
 )
 
 // fuzzSettings are the configurations a sign-up is fuzzed under: the
@@ -81,7 +82,7 @@ func FuzzSignup(f *testing.F) {
 		if !slices.Contains(security.ClientTypes(), c.Type) {
 			t.Fatalf("type %q", c.Type)
 		}
-		if c.ID == "" || c.Status != defaultStatus || !c.CreatedAt.Equal(now) {
+		if c.ID == "" || c.Status != levels.DefaultStatus || !c.CreatedAt.Equal(now) {
 			t.Fatalf("client %+v", c)
 		}
 		switch {

@@ -18,6 +18,7 @@ import (
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
 	"clientarea/internal/sections/security"
+	"clientarea/internal/sections/verification/levels"
 )
 
 type signupRequest struct {
@@ -105,7 +106,7 @@ func newClient(req signupRequest, cfg settings.Settings, now time.Time) (clients
 	c := clients.Client{
 		ID: clients.NewID(), Email: email, Type: typ, Language: lang,
 		EmailState: clients.NotRequired, PhoneState: clients.NotRequired,
-		Status: defaultStatus, CreatedAt: now.UTC(), LastSeenAt: &now, // signing up is being seen
+		Status: levels.DefaultStatus, CreatedAt: now.UTC(), LastSeenAt: &now, // signing up is being seen
 	}
 	if cfg.Registration.EmailConfirmation() {
 		c.EmailState = clients.Pending
@@ -122,9 +123,6 @@ func newClient(req signupRequest, cfg settings.Settings, now time.Time) (clients
 	}
 	return c, nil
 }
-
-// defaultStatus is the verification status every client starts with.
-const defaultStatus = "Init"
 
 // languageOf is the client's language: the one asked for when it is
 // enabled ("" when it is not), else the default one.

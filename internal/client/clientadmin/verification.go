@@ -84,20 +84,12 @@ func (s *service) setVerification(w http.ResponseWriter, r *http.Request) error 
 // exist is checked in the assignment's transaction.
 func checkLabels(level, status string) error {
 	if level != "" && !levels.ValidLabel(level) {
-		return unknownLevel(level)
+		return levels.UnknownLevel("level", level)
 	}
 	if !levels.ValidLabel(status) {
-		return unknownStatus(status)
+		return levels.UnknownStatus("status", status)
 	}
 	return nil
-}
-
-func unknownLevel(label string) error {
-	return apperr.InvalidField("unknown_level", "level", fmt.Sprintf("there is no verification level labelled %q (labels are exact)", label))
-}
-
-func unknownStatus(label string) error {
-	return apperr.InvalidField("unknown_status", "status", fmt.Sprintf("there is no status labelled %q (labels are exact)", label))
 }
 
 // assign gives c level and status in one audited transaction that also
@@ -110,11 +102,11 @@ func (s *service) assign(ctx context.Context, c clients.Client, level, status, a
 	}
 	checks := []admindoc.Check{{Item: types.TransactWriteItem{Update: s.clients.VerificationUpdate(c, level, status)}, Err: errChanged}}
 	if c.Level != level {
-		checks = append(checks, hold(s.levels.Hold, level, +1, unknownLevel(level))...)
+		checks = append(checks, hold(s.levels.Hold, level, +1, levels.UnknownLevel("level", level))...)
 		checks = append(checks, hold(s.levels.Hold, c.Level, -1, released("level", c.Level))...)
 	}
 	if oldStatus != status {
-		checks = append(checks, hold(s.statuses.Hold, status, +1, unknownStatus(status))...)
+		checks = append(checks, hold(s.statuses.Hold, status, +1, levels.UnknownStatus("status", status))...)
 		checks = append(checks, hold(s.statuses.Hold, oldStatus, -1, released("status", oldStatus))...)
 	}
 	change := admindoc.Change{Section: audit.ClientsAudit, Subject: c.ID, Actor: actor, At: s.clock.Now(),

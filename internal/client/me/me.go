@@ -16,12 +16,14 @@ import (
 	"context"
 	"fmt"
 
+	"clientarea/internal/admindoc"
 	"clientarea/internal/app"
 	"clientarea/internal/app/otpkey"
 	"clientarea/internal/client/kit"
 	"clientarea/internal/client/optoken"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
+	"clientarea/internal/sections/verification/levels"
 )
 
 // service holds what the routes need, built once per cold start.
@@ -29,6 +31,8 @@ type service struct {
 	kit.Kit
 	optokens optoken.Store
 	service  httpapi.Middleware // who may redeem operation tokens
+	levels   *admindoc.Store[levels.Level]
+	statuses *admindoc.Store[levels.Status]
 }
 
 // Function wires the me function. It sends SMS codes, so it refuses to
@@ -42,6 +46,8 @@ func Function(ctx context.Context, d *app.Deps) (*httpapi.Router, error) {
 		Kit:      kit.New(d, codes),
 		optokens: optoken.Store{Table: d.Table, Clock: d.Clock},
 		service:  d.Auth.RequireService,
+		levels:   levels.Levels(d.AdminDocs()),
+		statuses: levels.Statuses(d.AdminDocs()),
 	}
 	return s.routes(), nil
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 
-	"clientarea/internal/admindoc"
 	"clientarea/internal/client/accounts"
 	"clientarea/internal/client/clients"
 	"clientarea/internal/client/settings"
@@ -88,15 +87,14 @@ func (s *service) levelAndStatus(ctx context.Context, c clients.Client) (*levels
 	if err != nil {
 		return nil, levels.Status{}, err
 	}
-	env := admindoc.Env{Table: s.Table, Clock: s.Clock}
-	st, err := levels.Statuses(env).DecodeItem(items[keys[0]], status)
+	st, err := s.statuses.DecodeItem(items[keys[0]], status)
 	if err != nil {
 		return nil, levels.Status{}, err
 	}
 	if c.Level == "" {
 		return nil, st.Doc, nil
 	}
-	lvl, err := levels.Levels(env).DecodeItem(items[keys[1]], c.Level)
+	lvl, err := s.levels.DecodeItem(items[keys[1]], c.Level)
 	if err != nil {
 		return nil, levels.Status{}, err
 	}

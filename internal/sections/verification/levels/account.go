@@ -51,10 +51,10 @@ func AccountSection(levels *admindoc.Store[Level], statuses *admindoc.Store[Stat
 		Checks: func(a Account) []admindoc.Check {
 			var checks []admindoc.Check
 			if a.RequiredLevel != nil {
-				checks = append(checks, levels.ExistsCheck(*a.RequiredLevel, unknownLevel(requiredLevel, *a.RequiredLevel))...)
+				checks = append(checks, levels.ExistsCheck(*a.RequiredLevel, UnknownLevel(requiredLevel, *a.RequiredLevel))...)
 			}
 			if a.RequiredStatus != nil {
-				checks = append(checks, statuses.ExistsCheck(*a.RequiredStatus, unknownStatus(*a.RequiredStatus))...)
+				checks = append(checks, statuses.ExistsCheck(*a.RequiredStatus, UnknownStatus(requiredStatus, *a.RequiredStatus))...)
 			}
 			return checks
 		},
@@ -80,10 +80,10 @@ func ptr[T any](v T) *T { return &v }
 // ones exist is checked in the write's own transaction.
 func (a Account) Validate() error {
 	if a.RequiredLevel != nil && !ValidLabel(*a.RequiredLevel) {
-		return unknownLevel(requiredLevel, *a.RequiredLevel)
+		return UnknownLevel(requiredLevel, *a.RequiredLevel)
 	}
 	if a.RequiredStatus != nil && !ValidLabel(*a.RequiredStatus) {
-		return unknownStatus(*a.RequiredStatus)
+		return UnknownStatus(requiredStatus, *a.RequiredStatus)
 	}
 	if !currencies.Valid(a.SignupCurrency()) {
 		return apperr.InvalidField("validation_failed", "signup_account_currency",
@@ -92,13 +92,15 @@ func (a Account) Validate() error {
 	return nil
 }
 
-// unknownLevel answers a level label in field that names no level.
-func unknownLevel(field, label string) error {
+// UnknownLevel answers a level label in field that names no level (labels
+// are exact: another case is another label).
+func UnknownLevel(field, label string) error {
 	return apperr.InvalidField("unknown_level", field, "there is no verification level labelled "+quote(label))
 }
 
-func unknownStatus(label string) error {
-	return apperr.InvalidField("unknown_status", requiredStatus, "there is no status labelled "+quote(label))
+// UnknownStatus answers a status label in field that names no status.
+func UnknownStatus(field, label string) error {
+	return apperr.InvalidField("unknown_status", field, "there is no status labelled "+quote(label))
 }
 
 // The section's fields that name a level and a status.

@@ -50,7 +50,7 @@ func OrderSection(levels *admindoc.Store[Level]) admindoc.Definition[Order] {
 	def.Checks = func(o Order) []admindoc.Check {
 		var checks []admindoc.Check
 		for i, label := range o.Levels {
-			checks = append(checks, levels.ExistsCheck(label, unknownLevel(orderField(i), label))...)
+			checks = append(checks, levels.ExistsCheck(label, UnknownLevel(orderField(i), label))...)
 		}
 		return checks
 	}

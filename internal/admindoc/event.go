@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/platform/dynamo"
 )
@@ -39,6 +40,22 @@ func RecordEvent(ctx context.Context, t dynamo.Table, section, actor string, at 
 		return fmt.Errorf("record %s audit event: %w", section, err)
 	}
 	return nil
+}
+
+// EventItem is the entry RecordEvent would write, as an item of a
+// transaction, for a caller that writes it with what it records, so that
+// both are written or neither (an admin's test SMS: with its challenge).
+// details are as for RecordEvent.
+func EventItem(t dynamo.Table, section, actor string, at time.Time, details map[string]any) (types.TransactWriteItem, error) {
+	if section == "" || actor == "" {
+		return types.TransactWriteItem{}, errors.New("audit event: section and actor are required")
+	}
+	entry, err := auditCheck(change{section: section, actor: actor, at: at, after: details})
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("%s audit event: %w", section, err)
+	}
+	entry.Item.Put.TableName = aws.String(t.Name)
+	return entry.Item, nil
 }
 
 // Env is what the store was built with: its table, clock and guard, for

@@ -49,12 +49,12 @@ func (h handler[T]) label(r *http.Request) string {
 }
 
 func (h handler[T]) get(w http.ResponseWriter, r *http.Request) error {
-	rec, err := h.s.Get(r.Context(), h.label(r))
+	rec, near, err := h.s.read(r.Context(), h.label(r))
 	if err != nil {
 		return err
 	}
 	h.s.def.Normalize(&rec.Doc)
-	return h.answer(r.Context(), w, http.StatusOK, rec)
+	return h.answer(r.Context(), w, http.StatusOK, rec, near)
 }
 
 func (h handler[T]) list(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +91,7 @@ func (h handler[T]) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", h.s.def.Path+"/"+url.PathEscape(h.s.def.Label(rec.Doc)))
-	return h.answer(r.Context(), w, http.StatusCreated, rec)
+	return h.answer(r.Context(), w, http.StatusCreated, rec, Nearby{})
 }
 
 // put replaces the whole document, keeping what may not change. A document
@@ -114,7 +114,13 @@ func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ctx := r.Context()
-	rec, err := h.s.Modify(ctx, h.label(r), &expected, principal.From(ctx).Subject, func(before T) (T, error) {
+	// The stored document, with what the answer's annotations need (read
+	// before the write, which changes only the document itself).
+	stored, near, err := h.s.read(ctx, h.label(r))
+	if err != nil {
+		return err
+	}
+	rec, err := h.s.ModifyFrom(ctx, stored, &expected, principal.From(ctx).Subject, func(before T) (T, error) {
 		if def.Keep == nil {
 			return doc, nil
 		}
@@ -126,7 +132,7 @@ func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.answer(ctx, w, http.StatusOK, rec)
+	return h.answer(ctx, w, http.StatusOK, rec, near)
 }
 
 func (h handler[T]) check(doc *T) error {
@@ -165,12 +171,20 @@ func (h handler[T]) decode(w http.ResponseWriter, r *http.Request, doc *T) (*int
 	return DecodeDocument(w, r, doc, h.s.def.Annotations...)
 }
 
-// answer writes rec with the definition's annotations, if it has any.
-func (h handler[T]) answer(ctx context.Context, w http.ResponseWriter, status int, rec Record[T]) error {
+// answer writes rec with the definition's annotations, if it has any;
+// near is what was read with rec (the zero Nearby when nothing was: then
+// the Around range is read here, once).
+func (h handler[T]) answer(ctx context.Context, w http.ResponseWriter, status int, rec Record[T], near Nearby) error {
+	def := h.s.def
 	var extra map[string]any
-	if h.s.def.Annotate != nil {
+	if def.Annotate != nil {
 		var err error
-		if extra, err = h.s.def.Annotate(ctx, rec.Doc); err != nil {
+		if def.Around.set() && near.items == nil {
+			if near, err = h.s.readNear(ctx, def.Around); err != nil {
+				return err
+			}
+		}
+		if extra, err = def.Annotate(ctx, rec.Doc, near); err != nil {
 			return err
 		}
 	}

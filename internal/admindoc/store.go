@@ -24,7 +24,9 @@ type Store[T any] struct {
 
 // New returns the store of def's documents.
 func New[T any](env Env, def Definition[T]) *Store[T] {
-	return &Store[T]{def: def.resolved(), env: env}
+	def = def.resolved()
+	def.checkAround()
+	return &Store[T]{def: def, env: env}
 }
 
 // errStale is the failure of a document's own condition: its version moved

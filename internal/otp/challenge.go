@@ -114,8 +114,9 @@ const keepAfterExpiry = time.Hour
 
 // store writes a new challenge and makes it its subject's open one, in one
 // transaction: from then on a code of an earlier challenge for the same
-// subject and purpose no longer verifies.
-func (e *Engine) store(ctx context.Context, it item) error {
+// subject and purpose no longer verifies. The transaction also writes
+// also (Request.Also): all of it or nothing.
+func (e *Engine) store(ctx context.Context, it item, also ...types.TransactWriteItem) error {
 	key := dynamo.OTPKey(it.ID)
 	av, err := dynamo.MarshalItem(stored{PK: key.PK, SK: key.SK, Type: dynamo.TypeOTP, Purpose: it.Purpose,
 		Subject: it.Subject, Phone: it.Phone, Hash: it.Hash, MaxAttempts: it.MaxAttempts,
@@ -127,9 +128,9 @@ func (e *Engine) store(ctx context.Context, it item) error {
 	}
 	put := &types.Put{TableName: aws.String(e.table.Name), Item: av,
 		ConditionExpression: aws.String("attribute_not_exists(PK)")}
-	err = e.table.TransactWrite(ctx, []types.TransactWriteItem{
+	err = e.table.TransactWrite(ctx, append([]types.TransactWriteItem{
 		{Put: put}, {Update: e.openUpdate(it)},
-	})
+	}, also...))
 	if err != nil {
 		return fmt.Errorf("store otp challenge: %w", err)
 	}
@@ -142,6 +143,7 @@ func expiredOrUnknown() error {
 	return apperr.New(apperr.BadRequest, "otp_expired", "the code expired; request a new one")
 }
 
+// get reads challenge id.
 func (e *Engine) get(ctx context.Context, id string) (item, error) {
 	if !validID(id) {
 		return item{}, expiredOrUnknown()
@@ -151,17 +153,23 @@ func (e *Engine) get(ctx context.Context, id string) (item, error) {
 	if err != nil {
 		return item{}, fmt.Errorf("load otp challenge: %w", err)
 	}
+	return decodeChallenge(id, out.Item)
+}
+
+// decodeChallenge is challenge id from its stored item (nil: none).
+func decodeChallenge(id string, av map[string]types.AttributeValue) (item, error) {
 	var s stored
-	if err := dynamo.UnmarshalItem(out.Item, &s); err != nil {
+	if err := dynamo.UnmarshalItem(av, &s); err != nil {
 		return item{}, apperr.Internalf("decode otp challenge", err)
 	}
 	// A challenge stored before codes were bound to their number has no
 	// number and no bound on guessing: it is dead like an expired one.
-	if out.Item == nil || s.Phone == "" || s.MaxFailed < 1 {
+	if av == nil || s.Phone == "" || s.MaxFailed < 1 {
 		return item{}, expiredOrUnknown()
 	}
 	it := item{ID: id, Purpose: s.Purpose, Subject: s.Subject, Phone: s.Phone, Hash: s.Hash, Attempts: s.Attempts,
 		MaxAttempts: s.MaxAttempts, Used: s.Used, MaxFailed: s.MaxFailed, FailWindow: time.Duration(s.FailWindow) * time.Second}
+	var err error
 	if it.CreatedAt, err = parseTime(s.CreatedAt); err != nil {
 		return item{}, apperr.Internalf("decode otp challenge", err)
 	}

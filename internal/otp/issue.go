@@ -3,6 +3,9 @@ package otp
 import (
 	"context"
 	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/messaging"
 	"clientarea/internal/messaging/phone"
@@ -32,12 +35,16 @@ func (e *Engine) Issue(ctx context.Context, pol Policy, req Request) (Challenge,
 		return Challenge{}, err
 	}
 	now := e.clock.Now()
+	id, code := newID(), newCode()
+	ch := Challenge{ID: id, ExpiresAt: now.Add(pol.TTL), ResendAfter: now.Add(pol.ResendCooldown), To: to}
+	also, err := req.also(ch)
+	if err != nil {
+		return Challenge{}, err
+	}
 	err = e.limiter.Take(ctx, now, sendRules(pol, req, to)...)
 	if err != nil {
 		return Challenge{}, err
 	}
-	id, code := newID(), newCode()
-	ch := Challenge{ID: id, ExpiresAt: now.Add(pol.TTL), ResendAfter: now.Add(pol.ResendCooldown), To: to}
 	err = e.sender.Send(ctx, messaging.Message{
 		To: to, Kind: "otp", TriggeredBy: req.Subject, Text: Text(req.Language, req.DefaultLanguage, code, pol.TTL),
 		SenderID: pol.SenderID, OriginationNumber: pol.Origination, MaxPrice: pol.MaxPriceUSD,
@@ -48,7 +55,7 @@ func (e *Engine) Issue(ctx context.Context, pol Policy, req Request) (Challenge,
 	it := item{ID: id, Purpose: string(req.Purpose), Subject: req.Subject, Phone: to,
 		Hash: e.hash(id, req.Purpose, req.Subject, to, code), MaxAttempts: pol.MaxAttempts, CreatedAt: now, ExpiresAt: ch.ExpiresAt,
 		MaxFailed: pol.MaxFailedCodes, FailWindow: pol.FailedCodesWindow}
-	if err := e.store(ctx, it); err != nil {
+	if err := e.store(ctx, it, also...); err != nil {
 		// The SMS may have gone out, but its code verifies nothing: no
 		// challenge was stored, or, if the write took effect and only
 		// its answer was lost, the challenge's id (160 random bits,
@@ -56,6 +63,25 @@ func (e *Engine) Issue(ctx context.Context, pol Policy, req Request) (Challenge,
 		return Challenge{}, afterCountedSend(err, pol)
 	}
 	return ch, nil
+}
+
+// maxAlso bounds Request.Also's items: a transaction holds at most 100,
+// and the challenge takes two.
+const maxAlso = 98
+
+// also is what req.Also gives for ch.
+func (req Request) also(ch Challenge) ([]types.TransactWriteItem, error) {
+	if req.Also == nil {
+		return nil, nil
+	}
+	items, err := req.Also(ch)
+	if err == nil && len(items) > maxAlso {
+		err = fmt.Errorf("%d items to write with the challenge, at most %d", len(items), maxAlso)
+	}
+	if err != nil {
+		return nil, apperr.Internalf("otp issue", err)
+	}
+	return items, nil
 }
 
 // afterCountedSend is the answer to a send that failed once the send

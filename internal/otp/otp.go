@@ -21,22 +21,27 @@
 // transaction (package ratelimit), so no SMS goes out past them. Then the
 // SMS is sent (with the policy's price cap), and only after SNS accepted it
 // is the challenge written, in one transaction with the subject item
-// naming it the open challenge: a failed send leaves no challenge, hence
-// no usable code, and a new code voids the earlier ones. A send counts
+// naming it the open challenge (and whatever the caller records with it,
+// Request.Also: an admin's test SMS its audit entry): a failed send leaves
+// no challenge, hence no usable code, and a new code voids the earlier
+// ones. A send counts
 // against the limits even when it fails, because a failed Publish may
 // still have been delivered and because retry storms are what SMS pumping
 // looks like.
 //
 // Verifying without read-then-write. Verify reads the challenge and the
-// caller's subject item, refuses while the subject is locked out
-// (otp_locked: MaxFailedCodes wrong codes within FailedCodesWindow, on any
-// challenges), checks use, voiding, expiry and attempts, and compares the
-// HMAC in constant time. Its write is one transaction: the challenge's
-// update adds 1 to attempts (ADD) and, for the right code, sets used =
-// true, under "used = false AND attempts < max AND expires_at > now AND
-// purpose and subject as expected"; the subject item's update records a
-// wrong code (or, for the right one, only checks) under "the challenge is
-// still the open one AND version = the one read". Whatever happened
+// caller's subject item (both at once, in one BatchGetItem; after
+// SubjectOf or PurposeOf, VerifyFound reads only the subject item in its
+// first round, the challenge as they read it), refuses while the subject
+// is locked out (otp_locked: MaxFailedCodes wrong codes within
+// FailedCodesWindow, on any challenges), checks use, voiding, expiry and
+// attempts, and compares the HMAC in constant time. Its write is one
+// transaction: the challenge's update adds 1 to attempts (ADD) and, for
+// the right code, sets used = true, under "used = false AND attempts = as
+// read AND attempts < max AND expires_at > now AND purpose and subject as
+// expected"; the subject item's update records a wrong code (or, for the
+// right one, only checks) under "the challenge is still the open one AND
+// version = the one read". Whatever happened
 // between the read and the write, the conditions re-check it in DynamoDB,
 // and a verify whose conditions failed reads again and decides again: of
 // eight concurrent verifies of the right code exactly one succeeds, the
@@ -59,6 +64,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/messaging"
 	"clientarea/internal/platform/apperr"
@@ -133,6 +140,12 @@ type Request struct {
 	// Language of the SMS (BCP 47); DefaultLanguage is used when there is
 	// no text in Language, and English when there is none in either.
 	Language, DefaultLanguage string
+	// Also, when set, gives what else to write in the transaction that
+	// stores the challenge once SNS accepted the SMS (an audit entry of the
+	// send, say): it is written with the challenge or not at all. It is
+	// called before anything is counted or sent; an error refuses the
+	// request (a bug: 500).
+	Also func(Challenge) ([]types.TransactWriteItem, error)
 }
 
 // Challenge is an issued code's public side.

@@ -59,8 +59,14 @@ func (e *Engine) loadSubject(ctx context.Context, purpose Purpose, subject strin
 	if err != nil {
 		return subjectState{}, fmt.Errorf("load otp subject: %w", err)
 	}
-	st := subjectState{Key: key, Exists: out.Item != nil}
-	if err := dynamo.UnmarshalItem(out.Item, &st); err != nil {
+	return decodeSubject(key, out.Item)
+}
+
+// decodeSubject is the state of the subject item key from the item (nil:
+// none yet).
+func decodeSubject(key dynamo.Key, av map[string]types.AttributeValue) (subjectState, error) {
+	st := subjectState{Key: key, Exists: av != nil}
+	if err := dynamo.UnmarshalItem(av, &st); err != nil {
 		return subjectState{}, apperr.Internalf("decode otp subject", err)
 	}
 	return st, nil

@@ -23,7 +23,20 @@ import (
 // otp_attempts_exhausted (429), otp_locked (429, with RetryAfter: too many
 // wrong codes for this subject and purpose, whatever the challenge).
 func (e *Engine) Verify(ctx context.Context, id string, purpose Purpose, subject, code string) (string, error) {
-	return e.verify(ctx, guess{id: id, purpose: purpose, subject: subject, code: code})
+	return e.verify(ctx, guess{id: id, purpose: purpose, subject: subject, code: code}, nil)
+}
+
+// VerifyFound is Verify of the challenge SubjectOf or PurposeOf found, for
+// its purpose and subject. Its first round decides on that read of the
+// challenge instead of reading it again; the write's conditions re-check
+// everything it decided on, and a round after a lost condition reads the
+// challenge again.
+func (e *Engine) VerifyFound(ctx context.Context, f Found, code string) (string, error) {
+	g := guess{id: f.it.ID, purpose: f.Purpose(), subject: f.Subject(), code: code}
+	if f.it.ID == "" {
+		return e.verify(ctx, g, nil) // no challenge found: unknown, like any
+	}
+	return e.verify(ctx, g, &f.it)
 }
 
 // VerifyNumber is Verify for a flow that confirms one number: the code is
@@ -35,7 +48,7 @@ func (e *Engine) VerifyNumber(ctx context.Context, id string, purpose Purpose, s
 	if err != nil {
 		return err
 	}
-	_, err = e.verify(ctx, guess{id: id, purpose: purpose, subject: subject, code: code, number: to})
+	_, err = e.verify(ctx, guess{id: id, purpose: purpose, subject: subject, code: code, number: to}, nil)
 	return err
 }
 
@@ -48,7 +61,9 @@ type guess struct {
 	number  string // the number the code must have gone to; empty: any
 }
 
-func (e *Engine) verify(ctx context.Context, g guess) (string, error) {
+// verify checks g; found, when not nil, is the challenge as the caller
+// read it, which the first round uses instead of reading it again.
+func (e *Engine) verify(ctx context.Context, g guess, found *item) (string, error) {
 	if err := CheckKey(e.key); err != nil {
 		return "", apperr.Internalf("otp verify", err)
 	}
@@ -61,7 +76,8 @@ func (e *Engine) verify(ctx context.Context, g guess) (string, error) {
 	// Each such round means another verify of this subject or challenge got
 	// through, which the lock and the attempts bound.
 	for round := 0; ; round++ {
-		number, rounds, err := e.try(ctx, g)
+		number, rounds, err := e.try(ctx, g, found)
+		found = nil // a later round reads the challenge again
 		if !retryable(err) {
 			return number, err
 		}
@@ -77,17 +93,13 @@ func (e *Engine) verify(ctx context.Context, g guess) (string, error) {
 // try reads the challenge and the caller's subject state, decides, and
 // writes the decision under conditions. It also returns how many rounds
 // concurrent verifies can force on this challenge.
-func (e *Engine) try(ctx context.Context, g guess) (string, int, error) {
+func (e *Engine) try(ctx context.Context, g guess, found *item) (string, int, error) {
 	now := e.clock.Now()
-	ch, err := e.get(ctx, g.id)
+	ch, st, err := e.load(ctx, g, found)
 	if err != nil {
 		return "", 0, err
 	}
 	rounds := ch.MaxFailed + ch.MaxAttempts + 2
-	st, err := e.loadSubject(ctx, g.purpose, g.subject)
-	if err != nil {
-		return "", rounds, err
-	}
 	if wait := st.lockedFor(now, ch.MaxFailed, ch.FailWindow); wait > 0 {
 		return "", rounds, locked(wait)
 	}
@@ -96,6 +108,32 @@ func (e *Engine) try(ctx context.Context, g guess) (string, int, error) {
 	}
 	number, err := e.own(ctx, g, ch, st, now)
 	return number, rounds, err
+}
+
+// load reads g's challenge and the caller's subject item. Both keys are
+// known before either is read, so they are read together, in one
+// strongly consistent BatchGetItem (dynamo.BatchGet asks again, a bounded
+// number of times, for keys left unprocessed). With found (the caller's
+// own read of the challenge) only the subject item is read.
+func (e *Engine) load(ctx context.Context, g guess, found *item) (item, subjectState, error) {
+	if found != nil {
+		st, err := e.loadSubject(ctx, g.purpose, g.subject)
+		return *found, st, err
+	}
+	if !validID(g.id) {
+		return item{}, subjectState{}, expiredOrUnknown()
+	}
+	chKey, key := dynamo.OTPKey(g.id), e.subjectKey(g.purpose, g.subject)
+	items, err := dynamo.BatchGet(ctx, e.table, []dynamo.Key{chKey, key}, dynamo.Projection{})
+	if err != nil {
+		return item{}, subjectState{}, fmt.Errorf("load otp challenge and subject: %w", err)
+	}
+	ch, err := decodeChallenge(g.id, items[chKey])
+	if err != nil {
+		return item{}, subjectState{}, err
+	}
+	st, err := decodeSubject(key, items[key])
+	return ch, st, err
 }
 
 // own verifies a code against the caller's own challenge. The challenge's
@@ -166,13 +204,16 @@ func (it item) check(st subjectState, now time.Time) error {
 }
 
 // attemptUpdate counts the attempt and, when right, consumes the
-// challenge, under a condition that re-checks the state check saw.
+// challenge, under a condition that re-checks the state check saw: not
+// used, no attempt counted since the read (so the attempts left that a
+// wrong code answers are exact, however old the read), not expired.
 func (e *Engine) attemptUpdate(it item, right bool, now time.Time) *types.Update {
 	update := "ADD attempts :one"
 	values := map[string]types.AttributeValue{
 		":one": dynamo.N(1), ":false": &types.AttributeValueMemberBOOL{Value: false},
 		":max": dynamo.N(int64(it.MaxAttempts)), ":now": dynamo.S(dynamo.Sortable(now)),
-		":p": dynamo.S(it.Purpose), ":s": dynamo.S(it.Subject),
+		":seen": dynamo.N(int64(it.Attempts)),
+		":p":    dynamo.S(it.Purpose), ":s": dynamo.S(it.Subject),
 	}
 	if right {
 		update += " SET used = :true, used_at = :now"
@@ -181,7 +222,7 @@ func (e *Engine) attemptUpdate(it item, right bool, now time.Time) *types.Update
 	return &types.Update{
 		TableName: aws.String(e.table.Name), Key: dynamo.OTPKey(it.ID).KeyAttrs(),
 		UpdateExpression:          aws.String(update),
-		ConditionExpression:       aws.String("used = :false AND attempts < :max AND expires_at > :now AND purpose = :p AND subject = :s"),
+		ConditionExpression:       aws.String("used = :false AND attempts = :seen AND attempts < :max AND expires_at > :now AND purpose = :p AND subject = :s"),
 		ExpressionAttributeValues: values,
 	}
 }
@@ -239,34 +280,46 @@ func locked(wait time.Duration) error {
 		Detail: fmt.Sprintf("too many wrong codes; try again in %d seconds", secs)}
 }
 
-// SubjectOf returns the subject a challenge of purpose was issued to, for
-// the flows whose caller cannot say who they are yet (the second step of a
+// Found is a challenge as SubjectOf or PurposeOf read it: whose it is and
+// what for, and what VerifyFound needs to check a code against it without
+// reading it again.
+type Found struct{ it item }
+
+// Subject is whom the challenge was issued to.
+func (f Found) Subject() string { return f.it.Subject }
+
+// Purpose is what the challenge's code is for.
+func (f Found) Purpose() Purpose { return Purpose(f.it.Purpose) }
+
+// SubjectOf finds a challenge of purpose and tells whose it is, for the
+// flows whose caller cannot say who they are yet (the second step of a
 // login, a password reset by SMS): the challenge id is the only handle
 // they hold. It tells nothing a wrong code would not: an unknown challenge,
 // or one of another purpose, answers otp_expired like an expired one. The
-// code is then checked with Verify for that subject as usual.
-func (e *Engine) SubjectOf(ctx context.Context, id string, purpose Purpose) (string, error) {
+// code is then checked with VerifyFound, for that subject as usual.
+func (e *Engine) SubjectOf(ctx context.Context, id string, purpose Purpose) (Found, error) {
 	it, err := e.get(ctx, id)
 	if err != nil {
-		return "", err
+		return Found{}, err
 	}
 	if it.Purpose != string(purpose) {
-		return "", expiredOrUnknown()
+		return Found{}, expiredOrUnknown()
 	}
-	return it.Subject, nil
+	return Found{it: it}, nil
 }
 
-// PurposeOf returns the purpose of subject's challenge id, for a verify
-// route that takes any of a subject's challenges (an operation's, whose
-// purpose names the operation). A challenge of another subject, or none,
-// answers otp_expired like an expired one: nothing is told about it.
-func (e *Engine) PurposeOf(ctx context.Context, id, subject string) (Purpose, error) {
+// PurposeOf finds subject's challenge id and tells its purpose, for a
+// verify route that takes any of a subject's challenges (an operation's,
+// whose purpose names the operation). A challenge of another subject, or
+// none, answers otp_expired like an expired one: nothing is told about it.
+// The code is then checked with VerifyFound.
+func (e *Engine) PurposeOf(ctx context.Context, id, subject string) (Found, error) {
 	it, err := e.get(ctx, id)
 	if err != nil {
-		return "", err
+		return Found{}, err
 	}
 	if it.Subject != subject {
-		return "", expiredOrUnknown()
+		return Found{}, expiredOrUnknown()
 	}
-	return Purpose(it.Purpose), nil
+	return Found{it: it}, nil
 }

@@ -11,14 +11,19 @@ type row struct {
 
 // Words the rows use (docs/PERFORMANCE.md says them too):
 //
-//   - a send (an SMS code, otp.Engine.Issue): 7 GetItem, one shard of each
-//     send budget, in parallel; TransactWriteItems of a slot of each;
-//     Publish; TransactWriteItems of the challenge and its subject item.
-//     Its minimum reads the shards with one BatchGetItem.
-//   - a verify (otp.Engine.Verify): GetItem of the challenge, GetItem of
-//     the subject item, TransactWriteItems of both.
-//   - a limit (ratelimit.Limiter.Take): per rule a GetItem of one shard
-//     (in parallel), then TransactWriteItems of a slot of each.
+//   - a send (an SMS code, otp.Engine.Issue): a limit of the 7 send
+//     budgets (BatchGetItem of a shard of each; TransactWriteItems of a
+//     slot of each); Publish; TransactWriteItems of the challenge and its
+//     subject item (and what the caller records with it: a test SMS's
+//     audit entry).
+//   - a verify (otp.Engine.Verify): BatchGetItem of the challenge and the
+//     subject item, TransactWriteItems of both. After SubjectOf or
+//     PurposeOf (a GetItem of the challenge, to learn whose it is),
+//     VerifyFound reads only the subject item (GetItem), then writes.
+//   - a limit (ratelimit.Limiter.Take): BatchGetItem of one shard of each
+//     rule, then TransactWriteItems of a slot of each (a rule of several
+//     shards whose shard is full reads its exhaustion note, then the other
+//     shards, first).
 //   - the configuration: the one strongly consistent Query of the
 //     configuration partition's sections (package settings).
 var allowance = []row{
@@ -31,8 +36,8 @@ var allowance = []row{
 	{Route: "PUT /admin/config/documents", Allowed: "GetItem + TransactWriteItems", Why: "as general"},
 	{Route: "GET /admin/config/verification", Allowed: "GetItem", Why: "the section"},
 	{Route: "PUT /admin/config/verification", Allowed: "GetItem + TransactWriteItems", Why: "as general; the transaction also checks that the named level and status exist"},
-	{Route: "GET /admin/config/level-order", Allowed: "GetItem + Query", Why: "the section; the levels"},
-	{Route: "PUT /admin/config/level-order", Allowed: "GetItem + Query + TransactWriteItems", Why: "the stored section; the levels; the transaction checks that each named level exists"},
+	{Route: "GET /admin/config/level-order", Allowed: "Query", Why: "the section with the levels (its unranked), one Query of the partition's range LEVEL#…SECTION#level-order"},
+	{Route: "PUT /admin/config/level-order", Allowed: "Query + TransactWriteItems", Why: "the stored section with the levels, as GET; the transaction checks that each named level exists"},
 	{Route: "GET /admin/verification-levels", Allowed: "Query", Why: "the levels"},
 	{Route: "POST /admin/verification-levels", Allowed: "TransactWriteItems", Why: "the level (if no level has its label) and its audit entry"},
 	{Route: "GET /admin/verification-levels/{label}", Allowed: "GetItem", Why: "the level"},
@@ -47,71 +52,71 @@ var allowance = []row{
 	{Route: "PUT /admin/statuses/{label}", Allowed: "GetItem + TransactWriteItems", Why: "as a level"},
 	{Route: "DELETE /admin/statuses/{label}", Allowed: "GetItem + TransactWriteItems", Why: "as a level (the verification section's check only)"},
 
-	{Route: "GET /admin/config/languages", Allowed: "GetItem + 2 Query", Minimum: "GetItem + Query",
-		Why: "the section; the levels and the statuses (two Queries, at the same time) for the warnings: one Query of the partition's range LEVEL#…STATUS# would return both"},
-	{Route: "PUT /admin/config/languages", Allowed: "GetItem + 2 Query + TransactWriteItems", Minimum: "GetItem + Query + TransactWriteItems",
-		Why: "as general, and the warnings' Queries as GET"},
+	{Route: "GET /admin/config/languages", Allowed: "Query",
+		Why: "the section with the levels and the statuses its warnings need, one Query of the partition's range LEVEL#…STATUS# (which holds the section)"},
+	{Route: "PUT /admin/config/languages", Allowed: "Query + TransactWriteItems",
+		Why: "the stored section with the levels and the statuses, as GET (the warnings are the saved document's); the section and its audit entry"},
 	{Route: "GET /admin/languages/available", Allowed: "none", Why: "a list built into the binary"},
 
 	{Route: "GET /admin/config/security", Allowed: "GetItem", Why: "the section"},
 	{Route: "PUT /admin/config/security", Allowed: "GetItem + TransactWriteItems", Why: "as general"},
 	{Route: "GET /admin/config/registration", Allowed: "GetItem", Why: "the section"},
 	{Route: "PUT /admin/config/registration", Allowed: "GetItem + TransactWriteItems", Why: "as general"},
-	{Route: "POST /admin/config/security/test-sms", Allowed: "8 GetItem + PutItem + 2 TransactWriteItems + Publish", Minimum: "BatchGetItem + GetItem + 2 TransactWriteItems + Publish",
-		Why: "the security section; a send; the audit entry (a PutItem of its own, which could join the challenge's transaction)"},
-	{Route: "POST /admin/config/security/test-sms/verify", Allowed: "2 GetItem + TransactWriteItems", Minimum: "BatchGetItem + TransactWriteItems",
-		Why: "a verify: its two reads, one after the other, name keys known before either (one BatchGetItem)"},
+	{Route: "POST /admin/config/security/test-sms", Allowed: "BatchGetItem + GetItem + 2 TransactWriteItems + Publish",
+		Why: "the security section; a send, whose challenge's transaction also holds the audit entry"},
+	{Route: "POST /admin/config/security/test-sms/verify", Allowed: "BatchGetItem + TransactWriteItems",
+		Why: "a verify"},
 
-	{Route: "POST /auth/signup", Allowed: "8 GetItem + PutItem + Query + 5 TransactWriteItems + UpdateItem + 2 Publish", Minimum: "BatchGetItem + GetItem + Query + 5 TransactWriteItems + 2 Publish",
-		Why: "the configuration; a limit (1 rule); the profile, directory entry and claims; the email token (PutItem) and its hash on the profile (UpdateItem), both of which the sign-up transaction could hold; the event; a send; the session"},
-	{Route: "POST /auth/confirm-email", Allowed: "3 GetItem + Query + TransactWriteItems", Minimum: "2 GetItem + Query + TransactWriteItems",
-		Why: "the token; the profile (an address change); the transaction; the profile again for the answer (what the transaction wrote is known); the configuration (once confirmed)"},
-	{Route: "POST /auth/confirm-email/resend", Allowed: "2 GetItem + PutItem + TransactWriteItems + UpdateItem + Publish", Minimum: "2 GetItem + 2 TransactWriteItems + Publish",
-		Why: "the profile; a limit (1 rule); the token and its hash on the profile (two writes, one transaction would do); the event"},
-	{Route: "POST /auth/confirm-phone", Allowed: "4 GetItem + Query + TransactWriteItems + UpdateItem", Minimum: "BatchGetItem + GetItem + Query + TransactWriteItems + UpdateItem",
-		Why: "the profile; a verify; the profile's update; the profile again for the answer; the configuration"},
-	{Route: "POST /auth/confirm-phone/resend", Allowed: "8 GetItem + Query + 2 TransactWriteItems + Publish", Minimum: "BatchGetItem + GetItem + Query + 2 TransactWriteItems + Publish",
+	{Route: "POST /auth/signup", Allowed: "2 BatchGetItem + Query + 5 TransactWriteItems + 2 Publish",
+		Why: "the configuration; a limit (1 rule); the profile (with the email token's hash), directory entry, claims, session and email token in one transaction; the event; a send"},
+	{Route: "POST /auth/confirm-email", Allowed: "2 GetItem + Query + TransactWriteItems",
+		Why: "the token; the transaction; the profile (read before it for an address change, whose answer is that profile with what the transaction wrote; after it, for the answer, for a sign-up's address); the configuration (once confirmed)"},
+	{Route: "POST /auth/confirm-email/resend", Allowed: "BatchGetItem + GetItem + 2 TransactWriteItems + Publish",
+		Why: "the profile; a limit (1 rule); the token and its hash on the profile in one transaction; the event"},
+	{Route: "POST /auth/confirm-phone", Allowed: "BatchGetItem + GetItem + Query + TransactWriteItems + UpdateItem",
+		Why: "the profile; a verify; the profile's update, whose returned item is the answer; the configuration"},
+	{Route: "POST /auth/confirm-phone/resend", Allowed: "BatchGetItem + GetItem + Query + 2 TransactWriteItems + Publish",
 		Why: "the profile; the configuration; a send"},
-	{Route: "POST /auth/login", Allowed: "11 GetItem + Query + 3 TransactWriteItems + 3 UpdateItem + Publish", Minimum: "2 BatchGetItem + 2 GetItem + Query + 3 TransactWriteItems + 2 UpdateItem + Publish",
-		Why: "a limit (1 rule); the configuration; the login guard and the email claim (independent: one BatchGetItem); the profile; then the session's transaction, or a send (2FA); a wrong password counts on the guard (an UpdateItem that fails first when a new run starts, the one that starts it, the lock)"},
-	{Route: "POST /auth/login/verify", Allowed: "4 GetItem + Query + 2 TransactWriteItems", Minimum: "3 GetItem + Query + 2 TransactWriteItems",
-		Why: "the challenge (whose subject it is), then a verify, which reads the challenge again; the configuration; the profile; the session"},
+	{Route: "POST /auth/login", Allowed: "3 BatchGetItem + GetItem + Query + 3 TransactWriteItems + 2 UpdateItem + Publish",
+		Why: "a limit (1 rule); the configuration; the login guard and the email claim (one BatchGetItem); the profile; then the session's transaction, or a send (2FA); a wrong password counts on the guard (one UpdateItem, going on with a run or starting one as the guard just read says), and the lock when it reaches the limit"},
+	{Route: "POST /auth/login/verify", Allowed: "3 GetItem + Query + 2 TransactWriteItems",
+		Why: "the challenge (whose subject it is), then a verify of it, which reads only the subject item; the configuration; the profile; the session"},
 	{Route: "POST /auth/refresh", Allowed: "BatchGetItem + UpdateItem", Why: "the session and two sections; the rotation"},
-	{Route: "POST /auth/logout", Allowed: "GetItem + TransactWriteItems", Minimum: "TransactWriteItems",
-		Why: "the session (for its client, which the authorizer already handed over); its delete with the client's entry"},
-	{Route: "POST /auth/password-reset", Allowed: "11 GetItem + PutItem + Query + 3 TransactWriteItems + Publish", Minimum: "2 BatchGetItem + 2 GetItem + PutItem + Query + 3 TransactWriteItems + Publish",
+	{Route: "POST /auth/logout", Allowed: "TransactWriteItems",
+		Why: "the session's delete (on the condition that it is the client's the authorizer handed over) with the client's entry"},
+	{Route: "POST /auth/password-reset", Allowed: "2 BatchGetItem + 2 GetItem + PutItem + Query + 3 TransactWriteItems + Publish",
 		Why: "a limit (2 rules); the configuration; the email claim; the profile; a send, or the link's token (PutItem), event and a decoy challenge (TransactWriteItems)"},
-	{Route: "POST /auth/password-reset/confirm", Allowed: "2 BatchWriteItem + DeleteItem + 4 GetItem + Query + TransactWriteItems + UpdateItem", Minimum: "2 BatchWriteItem + DeleteItem + 3 GetItem + Query + TransactWriteItems + UpdateItem",
-		Why: "by code: the challenge, then a verify (which reads it again), the profile, the password (UpdateItem); by link: the token, the profile, one transaction; then the client's sessions (Query), their deletes (sessions first, then their entries), the login guard's delete"},
+	{Route: "POST /auth/password-reset/confirm", Allowed: "2 BatchWriteItem + DeleteItem + 3 GetItem + Query + TransactWriteItems + UpdateItem",
+		Why: "by code: the challenge, then a verify of it (which reads only the subject item), the profile, the password (UpdateItem); by link: the token, the profile, one transaction; then the client's sessions (Query), their deletes (sessions first, then their entries), the login guard's delete"},
 
 	{Route: "GET /me", Allowed: "GetItem + Query", Why: "the profile; the configuration"},
-	{Route: "PATCH /me", Allowed: "GetItem + Query + UpdateItem", Why: "the profile; the configuration; the update"},
-	{Route: "POST /me/phone", Allowed: "9 GetItem + Query + 2 TransactWriteItems + UpdateItem + Publish", Minimum: "BatchGetItem + 2 GetItem + Query + 2 TransactWriteItems + UpdateItem + Publish",
+	{Route: "PATCH /me", Allowed: "GetItem + Query + UpdateItem", Why: "the configuration (a language that names none is refused before it); the profile; the update"},
+	{Route: "POST /me/phone", Allowed: "BatchGetItem + 2 GetItem + Query + 2 TransactWriteItems + UpdateItem + Publish",
 		Why: "the profile; the configuration; the number's claim; the operation token's redemption (a confirmed phone replaced); a send"},
-	{Route: "POST /me/phone/verify", Allowed: "3 GetItem + Query + 2 TransactWriteItems", Minimum: "BatchGetItem + GetItem + Query + 2 TransactWriteItems",
+	{Route: "POST /me/phone/verify", Allowed: "BatchGetItem + GetItem + Query + 2 TransactWriteItems",
 		Why: "the profile; a verify; the claims and the profile in one transaction; the client's other sessions (Query; ended when the number changed)"},
 	{Route: "DELETE /me/phone", Allowed: "GetItem + Query + TransactWriteItems + UpdateItem", Why: "the profile; the operation token's redemption; the claim's delete and the profile; the other sessions"},
 	{Route: "POST /me/tfa", Allowed: "GetItem + Query + UpdateItem", Why: "the profile; the update; the other sessions (ended)"},
 	{Route: "DELETE /me/tfa", Allowed: "GetItem + 2 Query + 2 UpdateItem", Why: "the profile; the configuration; the operation token's redemption; the update; the other sessions"},
-	{Route: "POST /me/tfa/challenges", Allowed: "8 GetItem + PutItem + Query + 2 TransactWriteItems + Publish", Minimum: "BatchGetItem + GetItem + PutItem + Query + 2 TransactWriteItems + Publish",
-		Why: "the profile; the configuration; a send (or, when no code is needed, the token's PutItem)"},
-	{Route: "POST /me/tfa/challenges/{id}/verify", Allowed: "4 GetItem + PutItem + TransactWriteItems", Minimum: "3 GetItem + PutItem + TransactWriteItems",
-		Why: "the profile; the challenge (its purpose), then a verify, which reads it again; the operation token"},
+	{Route: "POST /me/tfa/challenges", Allowed: "BatchGetItem + GetItem + PutItem + Query + 2 TransactWriteItems + Publish",
+		Why: "the profile; the configuration; a send (or, when no code is needed, the token's PutItem); an unknown operation is refused before any call"},
+	{Route: "POST /me/tfa/challenges/{id}/verify", Allowed: "3 GetItem + PutItem + TransactWriteItems",
+		Why: "the profile; the challenge (its purpose), then a verify of it, which reads only the subject item; the operation token"},
 	{Route: "GET /me/sessions", Allowed: "BatchGetItem + Query", Why: "the client's session entries; the sessions"},
-	{Route: "DELETE /me/sessions/{id}", Allowed: "GetItem + TransactWriteItems", Minimum: "TransactWriteItems",
-		Why: "the session, to check it is the caller's (a condition on client_id in the delete would do); its delete with the client's entry"},
-	{Route: "POST /me/password", Allowed: "2 GetItem + 2 Query + TransactWriteItems + UpdateItem", Why: "the profile; the configuration; a limit (1 rule); the password; the other sessions"},
-	{Route: "POST /me/email", Allowed: "3 GetItem + PutItem + Query + TransactWriteItems + UpdateItem + Publish", Minimum: "3 GetItem + Query + 2 TransactWriteItems + Publish",
-		Why: "the profile; the configuration; the address's claim; a limit (1 rule); the token and the pending address on the profile (two writes, one transaction would do); the event"},
+	{Route: "DELETE /me/sessions/{id}", Allowed: "TransactWriteItems",
+		Why: "the session's delete, on the condition that it is the caller's, with the client's entry"},
+	{Route: "POST /me/password", Allowed: "BatchGetItem + GetItem + 2 Query + TransactWriteItems + UpdateItem", Why: "the profile; the configuration; a limit (1 rule); the password; the other sessions"},
+	{Route: "POST /me/email", Allowed: "BatchGetItem + 2 GetItem + Query + 2 TransactWriteItems + Publish",
+		Why: "the profile; the configuration; the address's claim; a limit (1 rule); the token and the pending address on the profile in one transaction; the event"},
 	{Route: "GET /me/verification", Allowed: "BatchGetItem + GetItem + Query", Why: "the profile; the configuration; the client's level and status"},
 	{Route: "POST /tfa/operation-tokens/consume", Allowed: "UpdateItem", Why: "the redemption, explained from the item a failed condition returns"},
 
 	{Route: "GET /me/accounts", Allowed: "GetItem + 2 Query", Why: "the profile; the configuration (the signup account may be due); the accounts"},
 	{Route: "POST /me/accounts", Allowed: "GetItem + Query + TransactWriteItems", Why: "the profile; the configuration; the account and the profile's counts under the rules"},
-	{Route: "GET /me/accounts/{account_id}", Allowed: "2 GetItem", Minimum: "BatchGetItem", Why: "the profile; the account (independent reads)"},
+	{Route: "GET /me/accounts/{account_id}", Allowed: "BatchGetItem", Why: "the profile and the account (independent reads, one BatchGetItem)"},
 	{Route: "GET /admin/clients/{id}/accounts", Allowed: "GetItem + Query", Why: "the profile; the accounts"},
-	{Route: "POST /admin/clients/{id}/accounts/{account_id}/activate", Allowed: "2 GetItem + Query + TransactWriteItems + Publish", Minimum: "BatchGetItem + Query + TransactWriteItems + Publish",
-		Why: "the profile; the configuration; the account (independent of the profile); the status and its audit entry; the activation letter"},
+	{Route: "POST /admin/clients/{id}/accounts/{account_id}/activate", Allowed: "BatchGetItem + Query + TransactWriteItems + Publish",
+		Why: "the profile and the account (one BatchGetItem); the configuration; the status and its audit entry; the activation letter"},
 
 	{Route: "GET /admin/clients", Allowed: "BatchGetItem + 2 GetItem + 2 Query", Why: "a page of the directory (Query) and its profiles (BatchGetItem), or the email claim and the profile; the configuration"},
 	{Route: "GET /admin/clients/{id}", Allowed: "GetItem + Query", Why: "the profile; the configuration (online needs session_minutes)"},

@@ -60,13 +60,53 @@ func BenchmarkConfigGet(b *testing.B) {
 }
 
 // BenchmarkConfigGetLanguages is GET /admin/config/languages: the section
-// and the two Queries its warnings need.
+// and the levels and statuses its warnings need, on the table newBench
+// leaves (three sections saved, no level, the built-in status only).
 func BenchmarkConfigGetLanguages(b *testing.B) {
 	bn := newBench(b)
 	env := bn.env
 	h := env.Handler("languages")
 	bn.run(b, func() {
 		apptest.Do(b, h, apptest.Admin(http.MethodGet, "/admin/config/languages", nil, "")).Expect(b, 200)
+	})
+}
+
+// BenchmarkConfigGetLanguagesConfigured is BenchmarkConfigGetLanguages on
+// a configured stack: every section saved, three levels with two custom
+// fields and texts in two languages, three statuses, two enabled languages
+// (the answer carries warnings).
+func BenchmarkConfigGetLanguagesConfigured(b *testing.B) {
+	bn := newBench(b)
+	env := bn.env
+	verification := env.Admin("verification")
+	for i, label := range []string{"kyc1", "kyc2", "kyc3"} {
+		text := func(title string) map[string]any {
+			return map[string]any{"title": title, "description": "Identity and address checked",
+				"fields": map[string]string{"tax_id": "Tax number", "iban": "IBAN"}}
+		}
+		translations := map[string]any{"en": text("Level"), "de": text("Stufe")}
+		if i == 2 {
+			delete(translations, "de") // one level lacks its German texts
+		}
+		verification.Do(http.MethodPost, "/admin/verification-levels", map[string]any{"label": label, "type": "personal",
+			"properties": []string{"tax_id", "iban"}, "required_documents": []string{"passport_or_id"},
+			"translations": translations}, "").Expect(b, 201)
+	}
+	for _, label := range []string{"Approved", "Rejected", "Review"} {
+		verification.Do(http.MethodPost, "/admin/statuses", map[string]any{"label": label,
+			"text": map[string]string{"en": label, "de": label}, "properties": map[string]string{"color": "green"}}, "").Expect(b, 201)
+	}
+	env.Configure("documents", "documents", map[string]any{"required": []string{"passport_or_id"}})
+	env.Configure("verification", "verification", map[string]any{"required_level": "kyc1", "required_status": "Approved"})
+	env.Configure("verification", "level-order", map[string]any{"levels": []string{"kyc1", "kyc2"}})
+	env.Configure("security", "registration", map[string]any{})
+	env.Configure("languages", "languages", map[string]any{"active": []map[string]any{{"code": "en", "enabled": true}, {"code": "de", "enabled": true}}, "default": "en"})
+	h := env.Handler("languages")
+	bn.run(b, func() {
+		res := apptest.Do(b, h, apptest.Admin(http.MethodGet, "/admin/config/languages", nil, "")).Expect(b, 200)
+		if len(res.Map(b)["warnings"].([]any)) != 2 { // kyc3 and Init lack German texts
+			b.Fatalf("warnings %s", res.Body)
+		}
 	})
 }
 

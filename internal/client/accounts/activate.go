@@ -28,20 +28,13 @@ func notPending(status string) error {
 // (another admin activated it) or went since it was read.
 var errRaced = errors.New("the account changed meanwhile")
 
-// activate makes c's pending account accountID active, as admin actor:
-// one conditional update (pending to active) with its audit entry, in one
-// transaction, so that of racing activations exactly one wins. The
-// winner then sends the activation letter when cfg asks for it; when that
-// fails the activation is taken back (conditional on it still being the
-// one made here, and audited too) and the answer is 503.
-func (o Opener) activate(ctx context.Context, c clients.Client, accountID, actor string, cfg settings.Settings) (Account, error) {
-	a, err := o.store().get(ctx, c.ID, accountID)
-	if errors.Is(err, errNoAccount) {
-		return Account{}, notFound()
-	}
-	if err != nil {
-		return Account{}, err
-	}
+// activate makes a, c's account as just read, active if it is pending, as
+// admin actor: one conditional update (pending to active) with its audit
+// entry, in one transaction, so that of racing activations exactly one
+// wins. The winner then sends the activation letter when cfg asks for it;
+// when that fails the activation is taken back (conditional on it still
+// being the one made here, and audited too) and the answer is 503.
+func (o Opener) activate(ctx context.Context, c clients.Client, a Account, actor string, cfg settings.Settings) (Account, error) {
 	if a.Status != Pending {
 		return Account{}, notPending(a.Status)
 	}

@@ -19,14 +19,9 @@ type list struct {
 }
 
 // start is how the client routes begin: the caller and the configuration
-// that governs the request.
+// that governs the request (read at the same time).
 func (s *service) start(ctx context.Context) (clients.Client, settings.Settings, error) {
-	c, err := s.Caller(ctx)
-	if err != nil {
-		return c, settings.Settings{}, err
-	}
-	cfg, err := s.Settings(ctx)
-	return c, cfg, err
+	return s.CallerAndSettings(ctx)
 }
 
 // visit opens c's signup account if it has become due since c's last
@@ -69,22 +64,25 @@ func (s *service) writeList(w http.ResponseWriter, r *http.Request, c clients.Cl
 }
 
 // getMine answers one of the caller's accounts (where POST's Location
-// points); another client's id is simply not found.
+// points); another client's id is simply not found. The caller's profile
+// and the account are read together; a caller whose client is gone is 401
+// whatever the account.
 func (s *service) getMine(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.Caller(ctx)
-	if err != nil {
-		return err
-	}
 	id := r.PathValue("account_id")
 	if !validID(id) {
+		if _, err := s.Caller(ctx); err != nil {
+			return err
+		}
 		return notFound()
 	}
-	a, err := s.opener.store().get(ctx, c.ID, id)
-	if errors.Is(err, errNoAccount) {
+	_, a, err := s.opener.store().clientAndAccount(ctx, principal.SessionOf(ctx).ClientID, id)
+	switch {
+	case errors.Is(err, clients.ErrNotFound):
+		return callerGone()
+	case errors.Is(err, errNoAccount):
 		return notFound()
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -142,6 +140,12 @@ func (s *service) client(ctx context.Context, id string) (clients.Client, error)
 	return c, err
 }
 
+// callerGone is kit.Caller's answer for a session whose client no longer
+// exists, for the routes that read the profile with other items.
+func callerGone() error {
+	return apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
+}
+
 func noClient() error { return apperr.New(apperr.NotFound, "not_found", "there is no such client") }
 
 // listClients answers a client's accounts, for the back office.
@@ -155,21 +159,31 @@ func (s *service) listClients(w http.ResponseWriter, r *http.Request) error {
 }
 
 // activate makes a client's pending account active, for the back office.
+// The profile and the account are read together; a missing client is
+// answered before a missing account.
 func (s *service) activate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.client(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	accountID := r.PathValue("account_id")
-	if !validID(accountID) {
+	id, accountID := r.PathValue("id"), r.PathValue("account_id")
+	if !validID(id) || !validID(accountID) {
+		if _, err := s.client(ctx, id); err != nil {
+			return err
+		}
 		return notFound()
+	}
+	c, account, err := s.opener.store().clientAndAccount(ctx, id, accountID)
+	switch {
+	case errors.Is(err, clients.ErrNotFound):
+		return noClient()
+	case errors.Is(err, errNoAccount):
+		return notFound()
+	case err != nil:
+		return err
 	}
 	cfg, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	a, err := s.opener.activate(ctx, c, accountID, principal.From(ctx).Subject, cfg)
+	a, err := s.opener.activate(ctx, c, account, principal.From(ctx).Subject, cfg)
 	if err != nil {
 		return err
 	}

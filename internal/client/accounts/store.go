@@ -91,6 +91,33 @@ func (s store) get(ctx context.Context, clientID, accountID string) (Account, er
 	return a, nil
 }
 
+// clientAndAccount reads clientID's profile and its account accountID
+// with one strongly consistent BatchGetItem (the two reads are
+// independent). A missing profile is clients.ErrNotFound, whatever the
+// account; a missing account errNoAccount.
+func (s store) clientAndAccount(ctx context.Context, clientID, accountID string) (clients.Client, Account, error) {
+	profile, account := dynamo.ClientKey(clientID), dynamo.AccountKey(clientID, accountID)
+	items, err := dynamo.BatchGet(ctx, s.table, []dynamo.Key{profile, account}, dynamo.Projection{})
+	if err != nil {
+		return clients.Client{}, Account{}, fmt.Errorf("read client and account: %w", err)
+	}
+	var c clients.Client
+	if items[profile] == nil {
+		return c, Account{}, clients.ErrNotFound
+	}
+	if err := dynamo.UnmarshalItem(items[profile], &c); err != nil {
+		return c, Account{}, apperr.Internalf("decode client", err)
+	}
+	if items[account] == nil {
+		return c, Account{}, errNoAccount
+	}
+	var a Account
+	if err := dynamo.UnmarshalItem(items[account], &a); err != nil {
+		return c, Account{}, apperr.Internalf("decode account", err)
+	}
+	return c, a, nil
+}
+
 // item is a as stored.
 func (a Account) item() (map[string]types.AttributeValue, error) {
 	key := dynamo.AccountKey(a.ClientID, a.ID)

@@ -25,12 +25,18 @@ import (
 // How long an email-confirmation link works.
 const emailTokenTTL = 24 * time.Hour
 
-// sendEmailConfirmation issues c's confirmation token, makes it the only
-// one that works, and publishes the event a mailer turns into the email.
+// emailConfirmation is the link that confirms c's address.
+func emailConfirmation(c clients.Client) kit.Link {
+	return kit.Link{Client: c, To: c.Email, Purpose: linktoken.ConfirmEmail,
+		Kind: messaging.KindEmailVerification, TTL: emailTokenTTL}
+}
+
+// sendEmailConfirmation issues c's confirmation token and makes it the
+// only one that works (one transaction), then publishes the event a
+// mailer turns into the email.
 func (s *service) sendEmailConfirmation(ctx context.Context, c clients.Client) error {
-	err := s.SendLink(ctx, kit.Link{Client: c, To: c.Email, Purpose: linktoken.ConfirmEmail,
-		Kind: messaging.KindEmailVerification, TTL: emailTokenTTL},
-		func(hash string) error { return s.Clients.SetEmailToken(ctx, c, hash) })
+	err := s.SendLink(ctx, emailConfirmation(c),
+		func(hash string) *types.Update { return s.Clients.EmailTokenUpdate(c, hash) })
 	if err != nil {
 		slog.WarnContext(ctx, "the email confirmation was not sent", "client_id", c.ID, "error", err.Error())
 	}
@@ -59,53 +65,60 @@ func (s *service) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if t.Purpose == linktoken.ChangeEmail {
-		err = s.changeEmail(ctx, t)
-	} else {
-		err = s.Table.TransactWrite(ctx, []types.TransactWriteItem{
-			s.Tokens.Consume(t), {Update: s.Clients.ConfirmEmailUpdate(t.ClientID, t.Email, t.Hash)},
-		})
-		if len(dynamo.FailedConditions(err)) > 0 {
-			err = linktoken.Invalid()
+		c, err := s.changeEmail(ctx, t)
+		if err != nil {
+			return err
 		}
+		return s.writeConfirmation(ctx, w, c)
+	}
+	err = s.Table.TransactWrite(ctx, []types.TransactWriteItem{
+		s.Tokens.Consume(t), {Update: s.Clients.ConfirmEmailUpdate(t.ClientID, t.Email, t.Hash)},
+	})
+	if len(dynamo.FailedConditions(err)) > 0 {
+		err = linktoken.Invalid()
 	}
 	if err != nil {
 		return err
 	}
-	return s.writeConfirmation(ctx, w, t.ClientID)
+	c, err := s.Clients.Get(ctx, t.ClientID) // not read before: the token named the client
+	if err != nil {
+		return err
+	}
+	return s.writeConfirmation(ctx, w, c)
 }
 
 // changeEmail makes the address t was sent to its client's address: the
-// new address is claimed, the old released, the token used, at once.
-func (s *service) changeEmail(ctx context.Context, t linktoken.Token) error {
+// new address is claimed, the old released, the token used, at once. It
+// returns the client as read, with what the transaction wrote.
+func (s *service) changeEmail(ctx context.Context, t linktoken.Token) (clients.Client, error) {
 	c, err := s.Clients.Get(ctx, t.ClientID)
 	if errors.Is(err, clients.ErrNotFound) || (err == nil && c.PendingEmail != t.Email) {
-		return linktoken.Invalid()
+		return c, linktoken.Invalid()
 	}
 	if err != nil {
-		return err
+		return c, err
 	}
 	items, err := s.Clients.ChangeEmailItems(c, t.Hash)
 	if err != nil {
-		return err
+		return c, err
 	}
 	err = s.Table.TransactWrite(ctx, append(items, s.Tokens.Consume(t)))
 	failed := dynamo.FailedConditions(err)
 	switch {
 	case slices.Contains(failed, 0):
-		return clients.EmailTaken()
+		return c, clients.EmailTaken()
 	case len(failed) > 0:
-		return linktoken.Invalid()
+		return c, linktoken.Invalid()
+	case err != nil:
+		return c, err
 	}
-	return err
+	return c.EmailChanged(), nil
 }
 
-// writeConfirmation answers the client's confirmation state, once a
-// confirmation succeeded; it may be what open_account_on_signup waited for.
-func (s *service) writeConfirmation(ctx context.Context, w http.ResponseWriter, clientID string) error {
-	c, err := s.Clients.Get(ctx, clientID)
-	if err != nil {
-		return err
-	}
+// writeConfirmation answers c's confirmation state, once a confirmation
+// succeeded (c is the profile as that confirmation left it); it may be
+// what open_account_on_signup waited for.
+func (s *service) writeConfirmation(ctx context.Context, w http.ResponseWriter, c clients.Client) error {
 	if c.Confirmed() {
 		if cfg, err := s.Settings(ctx); err == nil {
 			s.accounts.OpenSignupAccountAfter(ctx, "a confirmation", c, cfg)
@@ -168,13 +181,14 @@ func (s *service) confirmPhone(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Codes.VerifyNumber(ctx, req.ChallengeID, otp.PhoneConfirmation, c.ID, c.Phone, req.Code); err != nil {
 		return err
 	}
-	if err := s.Clients.ConfirmPhone(ctx, c, c.Phone); err != nil {
-		if errors.Is(err, clients.ErrChanged) {
-			return apperr.New(apperr.Conflict, "phone_changed", "the phone number changed meanwhile; confirm the new one")
-		}
+	c, err = s.Clients.ConfirmPhone(ctx, c, c.Phone)
+	if errors.Is(err, clients.ErrChanged) {
+		return apperr.New(apperr.Conflict, "phone_changed", "the phone number changed meanwhile; confirm the new one")
+	}
+	if err != nil {
 		return err
 	}
-	return s.writeConfirmation(ctx, w, c.ID)
+	return s.writeConfirmation(ctx, w, c)
 }
 
 // resendPhone sends a new confirmation code (the SMS limits apply).

@@ -40,23 +40,30 @@ func (s *service) guardKeyOf(email string) dynamo.Key {
 	return dynamo.LoginGuardKey(s.keyedHash("login-guard", email))
 }
 
-// readGuard returns email's guard, refusing with 429 locked while it is locked.
-func (s *service) readGuard(ctx context.Context, email string, now time.Time) (guard, error) {
-	return s.readGuardAt(ctx, s.guardKeyOf(email), now)
+// readLogin reads what a login decides on before the password: email's
+// guard and email's claim (the id of the client holding it, "" when none
+// does), in one strongly consistent BatchGetItem, since both keys follow
+// from the request. It refuses with 429 locked while the guard is locked.
+func (s *service) readLogin(ctx context.Context, email string, now time.Time) (guard, string, error) {
+	key, claim := s.guardKeyOf(email), dynamo.EmailKey(email)
+	items, err := dynamo.BatchGet(ctx, s.Table, []dynamo.Key{key, claim}, dynamo.Projection{})
+	if err != nil {
+		return guard{key: key}, "", fmt.Errorf("read login guard and email claim: %w", err) // not the key: it holds the address
+	}
+	owner, _ := items[claim]["client_id"].(*types.AttributeValueMemberS)
+	if owner == nil {
+		owner = &types.AttributeValueMemberS{}
+	}
+	g := guardOf(key, items[key])
+	if g.until > now.UnixMilli() {
+		return g, "", locked(time.Duration(g.until-now.UnixMilli()) * time.Millisecond)
+	}
+	return g, owner.Value, nil
 }
 
-func (s *service) readGuardAt(ctx context.Context, key dynamo.Key, now time.Time) (guard, error) {
-	g := guard{key: key}
-	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table.Name),
-		Key: g.key.KeyAttrs(), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return g, fmt.Errorf("read login guard: %w", err)
-	}
-	g.failures, g.last, g.until = num(out.Item, "failures"), num(out.Item, "last_failure_at"), num(out.Item, "locked_until")
-	if g.until > now.UnixMilli() {
-		return g, locked(time.Duration(g.until-now.UnixMilli()) * time.Millisecond)
-	}
-	return g, nil
+// guardOf is the guard at key whose item is item (nil: none yet).
+func guardOf(key dynamo.Key, item map[string]types.AttributeValue) guard {
+	return guard{key: key, failures: num(item, "failures"), last: num(item, "last_failure_at"), until: num(item, "locked_until")}
 }
 
 func num(item map[string]types.AttributeValue, name string) int64 {
@@ -74,16 +81,19 @@ func locked(wait time.Duration) error {
 	return e
 }
 
-// errRaced is a failure whose conditions both failed because a concurrent
-// failure moved the guard on between them: count it again.
+// errRaced is a failure whose condition failed because a concurrent
+// failure moved the guard on since it was read: count it again, on the
+// guard as the failed condition returned it.
 var errRaced = errors.New("the login guard moved meanwhile")
 
-// fail counts one failed login. It answers locked when this failure
-// reaches the limit or the guard got locked meanwhile, nil otherwise.
+// fail counts one failed login on g, the guard as read. It answers locked
+// when this failure reaches the limit or the guard got locked meanwhile,
+// nil otherwise.
 func (s *service) fail(ctx context.Context, g guard, max int, lasts time.Duration, now time.Time) error {
 	for range 5 {
-		count, err := s.countFailure(ctx, g.key, lasts, now)
+		count, moved, err := s.countFailure(ctx, g, lasts, now)
 		if errors.Is(err, errRaced) {
+			g = moved
 			continue
 		}
 		if err != nil {
@@ -97,46 +107,45 @@ func (s *service) fail(ctx context.Context, g guard, max int, lasts time.Duratio
 	return apperr.New(apperr.Unavailable, "busy", "too many concurrent logins; try again")
 }
 
-// countFailure adds one failure: to the recent ones, or as the first of a
-// new run when the last failure is older than the lockout period. It
-// returns the failures counted so far, or locked when the guard is locked.
-func (s *service) countFailure(ctx context.Context, key dynamo.Key, lasts time.Duration, now time.Time) (int64, error) {
+// countFailure adds one failure to g: to the recent ones, or as the first
+// of a new run when the last failure is older than the lockout period.
+// Which of the two applies is decided on g (one UpdateItem), and holds
+// only under the update's condition: when the guard moved meanwhile, the
+// condition fails, returning the guard as it is then (errRaced, with that
+// guard), or locked when it is locked. It returns the failures counted so
+// far.
+func (s *service) countFailure(ctx context.Context, g guard, lasts time.Duration, now time.Time) (int64, guard, error) {
 	stale := now.Add(-lasts).UnixMilli()
 	unlocked := "(attribute_not_exists(locked_until) OR locked_until <= :now)"
-	in := &dynamodb.UpdateItemInput{TableName: aws.String(s.Table.Name), Key: key.KeyAttrs(),
-		UpdateExpression:         aws.String("SET failures = if_not_exists(failures, :zero) + :one, last_failure_at = :now, #ttl = :ttl, #type = :type"),
-		ConditionExpression:      aws.String(unlocked + " AND last_failure_at > :stale"),
+	in := &dynamodb.UpdateItemInput{TableName: aws.String(s.Table.Name), Key: g.key.KeyAttrs(),
 		ExpressionAttributeNames: map[string]string{"#ttl": "ttl", "#type": "type"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":now": dynamo.N(now.UnixMilli()), ":stale": dynamo.N(stale), ":one": dynamo.N(1), ":zero": dynamo.N(0),
+			":now": dynamo.N(now.UnixMilli()), ":stale": dynamo.N(stale), ":one": dynamo.N(1),
 			":ttl": dynamo.N(now.Add(lasts + 24*time.Hour).Unix()), ":type": dynamo.S(dynamo.TypeLoginGuard),
 		},
-		ReturnValues: types.ReturnValueUpdatedNew}
-	if n, ok, err := s.tryCount(ctx, in); ok || err != nil {
-		return n, err
+		ReturnValues:                        types.ReturnValueUpdatedNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}
+	if g.last > stale { // the run goes on
+		in.ExpressionAttributeValues[":zero"] = dynamo.N(0)
+		in.UpdateExpression = aws.String("SET failures = if_not_exists(failures, :zero) + :one, last_failure_at = :now, #ttl = :ttl, #type = :type")
+		in.ConditionExpression = aws.String(unlocked + " AND last_failure_at > :stale")
+	} else { // a new run starts
+		in.UpdateExpression = aws.String("SET failures = :one, last_failure_at = :now, #ttl = :ttl, #type = :type REMOVE locked_until")
+		in.ConditionExpression = aws.String(unlocked + " AND (attribute_not_exists(last_failure_at) OR last_failure_at <= :stale)")
 	}
-	delete(in.ExpressionAttributeValues, ":zero")
-	in.UpdateExpression = aws.String("SET failures = :one, last_failure_at = :now, #ttl = :ttl, #type = :type REMOVE locked_until")
-	in.ConditionExpression = aws.String(unlocked + " AND (attribute_not_exists(last_failure_at) OR last_failure_at <= :stale)")
-	if n, ok, err := s.tryCount(ctx, in); ok || err != nil {
-		return n, err
-	}
-	if _, err := s.readGuardAt(ctx, key, now); err != nil {
-		return 0, err // locked, most likely
-	}
-	return 0, errRaced
-}
-
-// tryCount runs one counting update: ok is false when its condition failed.
-func (s *service) tryCount(ctx context.Context, in *dynamodb.UpdateItemInput) (int64, bool, error) {
 	out, err := s.Table.DB.UpdateItem(ctx, in)
+	var failed *types.ConditionalCheckFailedException
 	switch {
 	case err == nil:
-		return num(out.Attributes, "failures"), true, nil
-	case dynamo.IsConditionFailed(err):
-		return 0, false, nil
+		return num(out.Attributes, "failures"), g, nil
+	case errors.As(err, &failed):
+		moved := guardOf(g.key, failed.Item)
+		if moved.until > now.UnixMilli() {
+			return 0, moved, locked(time.Duration(moved.until-now.UnixMilli()) * time.Millisecond)
+		}
+		return 0, moved, errRaced
 	default:
-		return 0, false, fmt.Errorf("count a failed login: %w", err)
+		return 0, g, fmt.Errorf("count a failed login: %w", err)
 	}
 }
 

@@ -65,11 +65,14 @@ func (s *service) login(w http.ResponseWriter, r *http.Request) error {
 // failures the same way: nothing tells them apart.
 func (s *service) authenticate(ctx context.Context, email, pw string, cfg settings.Settings) (clients.Client, error) {
 	now := s.Clock.Now()
-	g, err := s.readGuard(ctx, email, now)
+	g, owner, err := s.readLogin(ctx, email, now)
 	if err != nil {
 		return clients.Client{}, err
 	}
-	c, err := s.Clients.ByEmail(ctx, email)
+	c, err := clients.Client{}, clients.ErrNotFound
+	if owner != "" {
+		c, err = s.Clients.Get(ctx, owner)
+	}
 	if err != nil && !errors.Is(err, clients.ErrNotFound) {
 		return clients.Client{}, err
 	}
@@ -171,13 +174,14 @@ func (s *service) loginVerify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	subject, err := s.Codes.SubjectOf(ctx, req.ChallengeID, otp.Login)
+	found, err := s.Codes.SubjectOf(ctx, req.ChallengeID, otp.Login)
 	if err != nil {
 		return err
 	}
-	if _, err := s.Codes.Verify(ctx, req.ChallengeID, otp.Login, subject, req.Code); err != nil {
+	if _, err := s.Codes.VerifyFound(ctx, found, req.Code); err != nil {
 		return err
 	}
+	subject := found.Subject()
 	cfg, err := s.Settings(ctx)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"bytes"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	"clientarea/internal/client/password"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/testsupport/apptest"
 )
 
 var requestID = regexp.MustCompile(`"request_id":"[^"]*"`)
@@ -188,4 +190,56 @@ func TestLoginCodeDiesWithAPasswordReset(t *testing.T) {
 		"new_password": "a different long passphrase"}, "").Expect(t, 204)
 	w.post("/auth/login/verify", map[string]any{"challenge_id": login["challenge_id"], "code": code}, "").
 		ExpectProblem(t, 401, "invalid_credentials")
+}
+
+// A login reads the guard and the address's claim in one BatchGetItem.
+// A wrong password counts with one UpdateItem whichever way the guard
+// stands, chosen on the guard just read: going on with a run, or (the
+// last failure older than the lockout period) starting a new one; the one
+// that reaches the limit locks with one more.
+func TestWrongPasswordsCountWithOneWrite(t *testing.T) {
+	w := newWorld(t)
+	w.security(map[string]any{"max_failed_logins": 3, "lockout_minutes": 10})
+	w.signup(ann, "")
+	h, rec := w.counted()
+	login := func(email, pw string) *apptest.Response {
+		return apptest.Do(t, h, apptest.Request{Method: http.MethodPost, Path: "/auth/login", Body: map[string]any{"email": email, "password": pw}})
+	}
+	// guardCalls checks the calls of one login on the guard and the claim.
+	guardCalls := func(step string, updates int) {
+		t.Helper()
+		batches, got := 0, 0
+		for _, c := range rec.Take() {
+			switch {
+			case c.Operation == "BatchGetItem" && touches(c, "LOGIN#") && touches(c, "EMAIL#"):
+				batches++
+			case touches(c, "LOGIN#") && c.Operation == "UpdateItem":
+				got++
+			case touches(c, "LOGIN#") || touches(c, "EMAIL#"):
+				t.Fatalf("%s: %v", step, c)
+			}
+		}
+		if batches != 1 || got != updates {
+			t.Fatalf("%s: %d BatchGetItem of the guard and the claim (want 1), %d UpdateItem of the guard (want %d)", step, batches, got, updates)
+		}
+	}
+	for _, email := range []string{ann, "nobody@example.com"} {
+		rec.Take()
+		login(email, "wrong").ExpectProblem(t, 401, "invalid_credentials")
+		guardCalls(email+": a first failure", 1)
+		login(email, "wrong").ExpectProblem(t, 401, "invalid_credentials")
+		guardCalls(email+": a second one", 1)
+		w.env.Clock.Advance(11 * time.Minute) // the run is over
+		login(email, "wrong").ExpectProblem(t, 401, "invalid_credentials")
+		guardCalls(email+": the first of a new run", 1)
+		login(email, "wrong").ExpectProblem(t, 401, "invalid_credentials")
+		guardCalls(email+": the second of the new run", 1)
+		login(email, "wrong").ExpectProblem(t, 429, "locked")
+		guardCalls(email+": the third, which locks", 2)
+		login(email, strongPassword).ExpectProblem(t, 429, "locked")
+		guardCalls(email+": while locked", 0)
+		w.env.Clock.Advance(11 * time.Minute)
+	}
+	login(ann, strongPassword).Expect(t, 200)
+	guardCalls("the right password", 0) // failures=0 after the lock: nothing to forget
 }

@@ -186,13 +186,14 @@ func (s *service) resetByCode(ctx context.Context, challengeID, code, pw string)
 	if err := password.CheckField("new_password", pw, ""); err != nil {
 		return clients.Client{}, err
 	}
-	subject, err := s.Codes.SubjectOf(ctx, challengeID, otp.PasswordReset)
+	found, err := s.Codes.SubjectOf(ctx, challengeID, otp.PasswordReset)
 	if err != nil {
 		return clients.Client{}, err
 	}
-	if _, err := s.Codes.Verify(ctx, challengeID, otp.PasswordReset, subject, code); err != nil {
+	if _, err := s.Codes.VerifyFound(ctx, found, code); err != nil {
 		return clients.Client{}, err
 	}
+	subject := found.Subject()
 	c, err := s.Clients.Get(ctx, subject)
 	if strings.HasPrefix(subject, decoyPrefix) || errors.Is(err, clients.ErrNotFound) {
 		return c, apperr.Internalf("password reset", errors.New("a decoy challenge verified, or its client is gone"))

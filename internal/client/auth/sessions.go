@@ -30,9 +30,11 @@ func (s *service) refresh(w http.ResponseWriter, r *http.Request) error {
 }
 
 // logout ends the caller's session, server-side: its tokens stop working
-// at once (the authorizer reads the session on every request).
+// at once (the authorizer reads the session on every request). The
+// authorizer handed over the session's client, so the end reads nothing.
 func (s *service) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Sessions.Revoke(r.Context(), principal.SessionOf(r.Context()).SessionID); err != nil {
+	me := principal.SessionOf(r.Context())
+	if err := s.Sessions.Revoke(r.Context(), me.ClientID, me.SessionID); err != nil {
 		return err
 	}
 	httpapi.WriteNoContent(w)

@@ -55,19 +55,32 @@ func (s *service) signup(w http.ResponseWriter, r *http.Request) error {
 	if needsTFASetup(c, cfg) {
 		scope = principal.ScopeTFASetup
 	}
-	// The first session is written with the client: a sign-up either
-	// answers 201 with both, or leaves nothing behind to retry against.
+	// The first session, and the email confirmation's token with its hash
+	// on the profile, are written with the client: a sign-up either
+	// answers 201 with all of them, or leaves nothing behind to retry
+	// against.
 	first, err := s.Sessions.Prepare(c.ID, scope, kit.SessionLimits(cfg))
 	if err != nil {
 		return err
 	}
-	if err := s.Clients.Create(ctx, c, first.Items...); err != nil {
+	with := first.Items
+	var link *kit.PreparedLink
+	if c.EmailState == clients.Pending {
+		p, err := s.PrepareLink(emailConfirmation(c))
+		if err != nil {
+			return err
+		}
+		c.EmailToken, link, with = p.Hash, &p, append(with, p.Put)
+	}
+	if err := s.Clients.Create(ctx, c, with...); err != nil {
 		return err
 	}
 	s.accounts.OpenSignupAccountAfter(ctx, "sign-up", c, cfg)
 	answer := map[string]any{"client_id": c.ID}
-	if c.EmailState == clients.Pending {
-		s.sendEmailConfirmation(ctx, c) // a failure leaves the resend route
+	if link != nil {
+		if err := s.PublishLink(ctx, *link); err != nil { // a failure leaves the resend route
+			slog.WarnContext(ctx, "the email confirmation was not sent", "client_id", c.ID, "error", err.Error())
+		}
 	}
 	if c.PhoneState == clients.Pending {
 		if ch, ok := s.sendPhoneConfirmation(ctx, c, cfg); ok {

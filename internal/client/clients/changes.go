@@ -104,12 +104,20 @@ func (s Store) transact(ctx context.Context, op string, items []types.TransactWr
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// SetPendingEmail records that c asked to change its address to email,
-// confirmed by the token whose hash is tokenHash; an earlier request's
-// link stops working.
-func (s Store) SetPendingEmail(ctx context.Context, c Client, email, tokenHash string) error {
-	return s.run(ctx, "set pending email", s.update(c.ID, "SET pending_email = :e, pending_email_token = :t",
-		"email = :cur", map[string]types.AttributeValue{":e": dynamo.S(email), ":t": dynamo.S(tokenHash), ":cur": dynamo.S(c.Email)}))
+// PendingEmailUpdate records that c asked to change its address to email,
+// confirmed by the token whose hash is tokenHash, if c's address is still
+// the one read; an earlier request's link stops working. A transaction
+// item, written with the token it names (kit.SendLink).
+func (s Store) PendingEmailUpdate(c Client, email, tokenHash string) *types.Update {
+	return s.update(c.ID, "SET pending_email = :e, pending_email_token = :t",
+		"email = :cur", map[string]types.AttributeValue{":e": dynamo.S(email), ":t": dynamo.S(tokenHash), ":cur": dynamo.S(c.Email)})
+}
+
+// EmailChanged is c as ChangeEmailItems leave it: its pending address is
+// its confirmed address.
+func (c Client) EmailChanged() Client {
+	c.Email, c.EmailState, c.PendingEmail, c.PendingEmailToken = c.PendingEmail, Confirmed, "", ""
+	return c
 }
 
 // ChangeEmailItems are the transaction items that make c's pending address

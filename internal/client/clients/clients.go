@@ -295,11 +295,13 @@ func (s Store) UpgradeHash(ctx context.Context, c Client, hash string) error {
 		map[string]types.AttributeValue{":h": dynamo.S(hash), ":old": dynamo.S(c.PasswordHash)}))
 }
 
-// SetEmailToken makes hash c's one valid email-confirmation token.
-func (s Store) SetEmailToken(ctx context.Context, c Client, hash string) error {
-	return s.run(ctx, "set email token", s.update(c.ID, "SET email_token = :t",
+// EmailTokenUpdate makes hash c's one valid email-confirmation token, if
+// c's address is still the one read and still to be confirmed: a
+// transaction item, written with the token it names (kit.SendLink).
+func (s Store) EmailTokenUpdate(c Client, hash string) *types.Update {
+	return s.update(c.ID, "SET email_token = :t",
 		"email = :e AND email_confirmation = :pending", map[string]types.AttributeValue{
-			":t": dynamo.S(hash), ":e": dynamo.S(c.Email), ":pending": dynamo.S(Pending)}))
+			":t": dynamo.S(hash), ":e": dynamo.S(c.Email), ":pending": dynamo.S(Pending)})
 }
 
 // ConfirmEmailUpdate confirms email for client id, if it is still the
@@ -310,10 +312,26 @@ func (s Store) ConfirmEmailUpdate(id, email, hash string) *types.Update {
 			":c": dynamo.S(Confirmed), ":e": dynamo.S(email), ":t": dynamo.S(hash)})
 }
 
-// ConfirmPhone confirms number for c, if it is still c's number.
-func (s Store) ConfirmPhone(ctx context.Context, c Client, number string) error {
-	return s.run(ctx, "confirm phone", s.update(c.ID, "SET phone_confirmation = :c", "phone = :p",
-		map[string]types.AttributeValue{":c": dynamo.S(Confirmed), ":p": dynamo.S(number)}))
+// ConfirmPhone confirms number for c, if it is still c's number, and
+// returns the profile as the update left it (the update's own answer: no
+// read after it).
+func (s Store) ConfirmPhone(ctx context.Context, c Client, number string) (Client, error) {
+	u := s.update(c.ID, "SET phone_confirmation = :c", "phone = :p",
+		map[string]types.AttributeValue{":c": dynamo.S(Confirmed), ":p": dynamo.S(number)})
+	out, err := s.Table.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: u.TableName, Key: u.Key,
+		UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
+		ExpressionAttributeValues: u.ExpressionAttributeValues, ReturnValues: types.ReturnValueAllNew})
+	if dynamo.IsConditionFailed(err) {
+		return Client{}, ErrChanged
+	}
+	if err != nil {
+		return Client{}, fmt.Errorf("confirm phone: %w", err)
+	}
+	var now Client
+	if err := dynamo.UnmarshalItem(out.Attributes, &now); err != nil {
+		return Client{}, apperr.Internalf("decode client", err)
+	}
+	return now, nil
 }
 
 // PhoneOwner returns the id of the client holding number, "" when none does.

@@ -8,8 +8,12 @@ package kit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
+	"slices"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/app"
 	"clientarea/internal/app/outbound"
@@ -61,6 +65,30 @@ func (k Kit) Caller(ctx context.Context) (clients.Client, error) {
 	return c, err
 }
 
+// CallerAndSettings is Caller and Settings at once: the two reads are
+// independent, so a request that needs both waits for one round trip, not
+// two. The caller's error comes first (a deleted client is 401, whatever
+// the configuration read did).
+func (k Kit) CallerAndSettings(ctx context.Context) (clients.Client, settings.Settings, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var cfg settings.Settings
+	var cfgErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		cfg, cfgErr = k.Settings(ctx)
+	}()
+	c, err := k.Caller(ctx)
+	if err != nil {
+		cancel() // the configuration is not needed
+		<-done
+		return c, settings.Settings{}, err
+	}
+	<-done
+	return c, cfg, cfgErr
+}
+
 // Settings reads the configuration that governs this request (one Query,
 // read per request so that an admin's change applies at once).
 func (k Kit) Settings(ctx context.Context) (settings.Settings, error) {
@@ -91,26 +119,75 @@ type Link struct {
 	Data    map[string]string
 }
 
-// SendLink issues l's token, lets record keep its hash where the flow
-// needs it (nil: nowhere), then publishes the event carrying the token. A
-// failed publish is 503 notification_unavailable.
-func (k Kit) SendLink(ctx context.Context, l Link, record func(hash string) error) error {
-	token, t, err := k.Tokens.Issue(ctx, linktoken.Token{Purpose: l.Purpose, ClientID: l.Client.ID,
-		Email: l.To, CredentialsVersion: l.Client.CredentialsVersion}, l.TTL)
+// PreparedLink is a link whose token is made but not yet stored: Put
+// stores it, in the transaction of the flow that records Hash (a
+// sign-up's profile holds it), and PublishLink sends it once that
+// transaction succeeded.
+type PreparedLink struct {
+	Link
+	Hash  string                  // the token's stored form, for the flow to record
+	Put   types.TransactWriteItem // stores the token (only if no token has its hash)
+	token string                  // what the event carries; never stored
+}
+
+// PrepareLink makes l's token without storing it.
+func (k Kit) PrepareLink(l Link) (PreparedLink, error) {
+	token, t, put, err := k.Tokens.Prepare(tokenOf(l), l.TTL)
+	if err != nil {
+		return PreparedLink{}, err
+	}
+	return PreparedLink{Link: l, Hash: t.Hash, Put: types.TransactWriteItem{Put: put}, token: token}, nil
+}
+
+// PublishLink publishes the event carrying p's token: only after the
+// write that stored the token succeeded. A failed publish is 503
+// notification_unavailable.
+func (k Kit) PublishLink(ctx context.Context, p PreparedLink) error {
+	data := map[string]string{"token": p.token}
+	maps.Copy(data, p.Data)
+	err := k.Notify.Publish(ctx, messaging.Event{Kind: p.Kind, ClientID: p.Client.ID, Email: p.To,
+		Language: p.Client.Language, Data: data})
+	if err != nil {
+		return messaging.NotificationUnavailable().Because("publish "+p.Kind, err)
+	}
+	return nil
+}
+
+// SendLink issues l's token and publishes the event carrying it. record
+// gives the profile update that keeps the token's hash where the flow
+// needs it (nil: nowhere); the token and that update are one
+// TransactWriteItems, so neither is written without the other, and the
+// update's failed condition (the profile changed since it was read: the
+// address confirmed or changed by a concurrent request) is 409
+// client_changed with nothing written. Without record, the token is
+// one PutItem (linktoken.Store.Issue). The event is published only once
+// the write succeeded; a failed publish is 503 notification_unavailable
+// (the token stays stored, and nobody holds it).
+func (k Kit) SendLink(ctx context.Context, l Link, record func(hash string) *types.Update) error {
+	if record == nil {
+		token, t, err := k.Tokens.Issue(ctx, tokenOf(l), l.TTL)
+		if err != nil {
+			return err
+		}
+		return k.PublishLink(ctx, PreparedLink{Link: l, Hash: t.Hash, token: token})
+	}
+	p, err := k.PrepareLink(l)
 	if err != nil {
 		return err
 	}
-	if record != nil {
-		if err := record(t.Hash); err != nil {
-			return err
-		}
+	err = k.Table.TransactWrite(ctx, []types.TransactWriteItem{p.Put, {Update: record(p.Hash)}})
+	switch failed := dynamo.FailedConditions(err); {
+	case slices.Contains(failed, 1):
+		return apperr.New(apperr.Conflict, "client_changed", "the client's profile changed meanwhile; try again")
+	case len(failed) > 0: // a token with the same hash: 256 random bits, never
+		return apperr.Internalf("store "+l.Purpose+" token", err)
+	case err != nil:
+		return fmt.Errorf("store %s token: %w", l.Purpose, err)
 	}
-	data := map[string]string{"token": token}
-	maps.Copy(data, l.Data)
-	err = k.Notify.Publish(ctx, messaging.Event{Kind: l.Kind, ClientID: l.Client.ID, Email: l.To,
-		Language: l.Client.Language, Data: data})
-	if err != nil {
-		return messaging.NotificationUnavailable().Because("publish "+l.Kind, err)
-	}
-	return nil
+	return k.PublishLink(ctx, p)
+}
+
+// tokenOf is the record of l's token.
+func tokenOf(l Link) linktoken.Token {
+	return linktoken.Token{Purpose: l.Purpose, ClientID: l.Client.ID, Email: l.To, CredentialsVersion: l.Client.CredentialsVersion}
 }

@@ -53,6 +53,24 @@ func Hash(token string) string { return secrettoken.Hash(token) }
 // Issue stores a new token for t (its Hash and ExpiresAt are set here, from
 // ttl) and returns the token to send, with the stored record.
 func (s Store) Issue(ctx context.Context, t Token, ttl time.Duration) (string, Token, error) {
+	token, t, put, err := s.Prepare(t, ttl)
+	if err != nil {
+		return "", Token{}, err
+	}
+	_, err = s.Table.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
+		ConditionExpression: put.ConditionExpression})
+	if err != nil {
+		return "", Token{}, fmt.Errorf("store %s token: %w", t.Purpose, err)
+	}
+	return token, t, nil
+}
+
+// Prepare makes a new token for t (its Hash and ExpiresAt are set here,
+// from ttl) without storing it: it returns the token to send, the record,
+// and the Put that stores it (only if no token has its hash), for a
+// transaction that writes it together with what records its hash. The
+// token exists exactly when that transaction succeeds.
+func (s Store) Prepare(t Token, ttl time.Duration) (string, Token, *types.Put, error) {
 	token := secrettoken.New()
 	t.Hash, t.ExpiresAt = Hash(token), s.Clock.Now().Add(ttl).UTC()
 	key := dynamo.TokenKey(t.Hash)
@@ -61,14 +79,10 @@ func (s Store) Issue(ctx context.Context, t Token, ttl time.Duration) (string, T
 		"expires_at": dynamo.S(dynamo.Sortable(t.ExpiresAt)), "ttl": dynamo.N(t.ExpiresAt.Add(time.Hour).Unix()),
 	})
 	if err != nil {
-		return "", Token{}, apperr.Internalf("encode token", err)
+		return "", Token{}, nil, apperr.Internalf("encode token", err)
 	}
-	_, err = s.Table.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table.Name), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(PK)")})
-	if err != nil {
-		return "", Token{}, fmt.Errorf("store %s token: %w", t.Purpose, err)
-	}
-	return token, t, nil
+	return token, t, &types.Put{TableName: aws.String(s.Table.Name), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}, nil
 }
 
 // Invalid is the one answer for a token that is unknown, used, expired or

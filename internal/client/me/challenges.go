@@ -47,12 +47,15 @@ type challengeRequest struct {
 // step-up proofs, which its password stands for.
 func (s *service) challenge(w http.ResponseWriter, r *http.Request) error {
 	var req challengeRequest
-	c, cfg, err := s.start(w, r, &req)
-	if err != nil {
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if !slices.Contains(operations(), req.Operation) {
+	if !slices.Contains(operations(), req.Operation) { // before any read: bad input costs none
 		return apperr.Validation(apperr.FieldError{Field: "operation", Message: "must be one of " + strings.Join(operations(), ", ")})
+	}
+	c, cfg, err := s.start(w, r, nil)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	switch {
@@ -119,15 +122,15 @@ func (s *service) verifyChallenge(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	id := r.PathValue("id")
-	purpose, err := s.Codes.PurposeOf(ctx, id, c.ID)
+	found, err := s.Codes.PurposeOf(ctx, id, c.ID)
 	if err != nil {
 		return err
 	}
-	op, ok := strings.CutPrefix(string(purpose), string(otp.Operation("")))
+	op, ok := strings.CutPrefix(string(found.Purpose()), string(otp.Operation("")))
 	if !ok {
 		return apperr.New(apperr.BadRequest, "otp_expired", "the code expired; request a new one") // not an operation's challenge
 	}
-	if _, err := s.Codes.Verify(ctx, id, purpose, c.ID, req.Code); err != nil {
+	if _, err := s.Codes.VerifyFound(ctx, found, req.Code); err != nil {
 		return err
 	}
 	return s.writeToken(w, r, c, op, http.StatusOK, true)

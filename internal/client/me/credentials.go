@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"clientarea/internal/client/clients"
 	"clientarea/internal/client/kit"
 	"clientarea/internal/client/linktoken"
@@ -110,7 +112,7 @@ func (s *service) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = s.SendLink(ctx, kit.Link{Client: c, To: email, Purpose: linktoken.ChangeEmail,
 		Kind: messaging.KindEmailVerification, TTL: changeEmailTTL, Data: map[string]string{"purpose": linktoken.ChangeEmail}},
-		func(hash string) error { return s.Clients.SetPendingEmail(ctx, c, email, hash) })
+		func(hash string) *types.Update { return s.Clients.PendingEmailUpdate(c, email, hash) })
 	if err != nil {
 		return err
 	}

@@ -16,19 +16,15 @@ import (
 
 // start is how the routes that read the configuration begin: the body
 // decoded into body (nil: the route takes none; see decodeOptional), then
-// the caller and the configuration that governs the request.
+// the caller and the configuration that governs the request (read at the
+// same time).
 func (s *service) start(w http.ResponseWriter, r *http.Request, body any) (clients.Client, settings.Settings, error) {
 	if body != nil {
 		if err := decodeOptional(w, r, body); err != nil {
 			return clients.Client{}, settings.Settings{}, err
 		}
 	}
-	c, err := s.Caller(r.Context())
-	if err != nil {
-		return c, settings.Settings{}, err
-	}
-	cfg, err := s.Settings(r.Context())
-	return c, cfg, err
+	return s.CallerAndSettings(r.Context())
 }
 
 // decodeOptional decodes a JSON body, if the request has one: DELETE
@@ -105,23 +101,36 @@ type patchRequest struct {
 	Language *string `json:"language"`
 }
 
-// patchProfile changes what a client may change without proof: its language.
+// patchProfile changes what a client may change without proof: its
+// language. The body is checked before anything is read: a code that
+// names no language at all costs no read; whether a language is enabled
+// is the configuration's to say, which is read before the profile.
 func (s *service) patchProfile(w http.ResponseWriter, r *http.Request) error {
 	var req patchRequest
-	c, cfg, err := s.start(w, r, &req)
-	if err != nil {
+	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
 	ctx := r.Context()
+	var lang string
 	if req.Language != nil {
-		lang := *req.Language
-		if l, ok := locales.Lookup(lang); ok {
-			lang = l.Code
+		l, ok := locales.Lookup(*req.Language)
+		if !ok {
+			return invalidLanguage(nil)
 		}
-		if !cfg.Languages.IsEnabled(lang) {
-			return apperr.Validation(apperr.FieldError{Field: "language",
-				Message: fmt.Sprintf("must be one of the enabled languages %v", cfg.Languages.Enabled())})
-		}
+		lang = l.Code
+	}
+	cfg, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if req.Language != nil && !cfg.Languages.IsEnabled(lang) {
+		return invalidLanguage(cfg.Languages.Enabled())
+	}
+	c, err := s.Caller(ctx)
+	if err != nil {
+		return err
+	}
+	if req.Language != nil {
 		if err := s.Clients.SetLanguage(ctx, c, lang); err != nil {
 			return err
 		}
@@ -129,4 +138,14 @@ func (s *service) patchProfile(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpapi.WriteJSON(w, http.StatusOK, profileOf(c, cfg, principal.SessionOf(ctx).Scope))
 	return nil
+}
+
+// invalidLanguage is the answer for a language that is not enabled (or
+// names none: enabled nil).
+func invalidLanguage(enabled []string) error {
+	msg := "must be one of the enabled languages"
+	if enabled != nil {
+		msg = fmt.Sprintf("must be one of the enabled languages %v", enabled)
+	}
+	return apperr.Validation(apperr.FieldError{Field: "language", Message: msg})
 }

@@ -160,6 +160,21 @@ type countingDB struct {
 	transact int
 	done     int // TransactWriteItems calls that succeeded
 	update   int
+	get      int
+}
+
+func (c *countingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	c.mu.Lock()
+	c.get++
+	c.mu.Unlock()
+	return c.Client.GetItem(ctx, in, opts...)
+}
+
+// calls is how many GetItem and TransactWriteItems calls were made.
+func (c *countingDB) calls() (gets, transacts int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.get, c.transact
 }
 
 func (c *countingDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {

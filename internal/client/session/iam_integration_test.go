@@ -55,7 +55,7 @@ func TestCallsStayWithinTheFunctionsPolicies(t *testing.T) {
 	if err := store.RevokeAll(ctx, "c-1", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Revoke(ctx, other.SessionID); err != nil {
+	if err := store.Revoke(ctx, "c-1", other.SessionID); err != nil {
 		t.Fatal(err)
 	}
 	if got := decide(fresh.Token); got.Verdict != principal.VerdictUnauthenticated {

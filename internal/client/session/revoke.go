@@ -16,34 +16,41 @@ import (
 	"clientarea/internal/platform/dynamo"
 )
 
-// Revoke ends session id (logout). Ending a session that does not exist,
-// or no longer does, succeeds: the caller's aim holds.
-func (s Store) Revoke(ctx context.Context, sessionID string) error {
-	if !validID(sessionID) {
+// Revoke ends clientID's session id (logout): one transaction deletes the
+// session, on the condition that it is clientID's, with its client entry.
+// Ending a session that does not exist, or no longer does, succeeds: the
+// caller's aim holds. A session of another client is left alone all the
+// same (the caller names its own session: the authorizer admitted it).
+func (s Store) Revoke(ctx context.Context, clientID, sessionID string) error {
+	err := s.RevokeOwn(ctx, clientID, sessionID)
+	if errors.Is(err, ErrNotOwn) {
 		return nil
 	}
-	st, found, err := s.get(ctx, sessionID)
-	if err != nil || !found {
-		return err
-	}
-	return s.end(ctx, st.id, st.rec.ClientID)
+	return err
 }
 
 // RevokeOwn ends session id if it is clientID's: a client ending one of its
 // own sessions. Another client's session, or none, is ErrNotOwn, so that
-// a client learns nothing about other clients' sessions.
+// a client learns nothing about other clients' sessions. It reads
+// nothing: the session's delete is conditional on its client_id, in one
+// transaction with the delete of the client's entry, so that neither goes
+// without the other, and of two concurrent ends of one session one ends
+// it and the other finds it gone.
 func (s Store) RevokeOwn(ctx context.Context, clientID, sessionID string) error {
-	if !validID(sessionID) {
+	if clientID == "" || !validID(sessionID) {
 		return ErrNotOwn
 	}
-	st, found, err := s.get(ctx, sessionID)
-	switch {
-	case err != nil:
-		return err
-	case !found || st.rec.ClientID != clientID:
+	items := s.deletes(sessionID, clientID)
+	items[0].Delete.ConditionExpression = aws.String("client_id = :me")
+	items[0].Delete.ExpressionAttributeValues = map[string]types.AttributeValue{":me": dynamo.S(clientID)}
+	err := s.Table.TransactWrite(ctx, items)
+	if slices.Contains(dynamo.FailedConditions(err), 0) {
 		return ErrNotOwn
 	}
-	return s.end(ctx, st.id, st.rec.ClientID)
+	if err != nil {
+		return fmt.Errorf("end session %s: %w", sessionID, err)
+	}
+	return nil
 }
 
 // ErrNotOwn is a session that is not the client's (or does not exist).

@@ -12,13 +12,14 @@ import (
 	"clientarea/internal/client/session"
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/principal"
+	"clientarea/internal/testsupport/apptest"
 )
 
 func TestRevokeThenDecide(t *testing.T) {
 	h := setup(t)
 	tok := h.login("c-1", principal.ScopeFull)
 	other := h.login("c-1", principal.ScopeFull)
-	if err := h.store.Revoke(ctx, tok.SessionID); err != nil {
+	if err := h.store.Revoke(ctx, "c-1", tok.SessionID); err != nil {
 		t.Fatal(err)
 	}
 	h.expect(tok.Token, route, principal.VerdictUnauthenticated)
@@ -31,7 +32,7 @@ func TestRevokeThenDecide(t *testing.T) {
 
 	// Idempotent, and harmless with ids that name nothing.
 	for _, id := range []string{tok.SessionID, "", "nope", "AAAAAAAAAAAAAAAAAAAAAA"} {
-		if err := h.store.Revoke(ctx, id); err != nil {
+		if err := h.store.Revoke(ctx, "c-1", id); err != nil {
 			t.Fatalf("Revoke(%q): %v", id, err)
 		}
 	}
@@ -124,6 +125,88 @@ func TestCreateRefusesBadArguments(t *testing.T) {
 	for _, c := range [][2]string{{"", principal.ScopeFull}, {"c-1", ""}, {"c-1", "admin"}} {
 		if _, err := h.store.Create(ctx, c[0], c[1], h.limits()); err == nil {
 			t.Fatalf("Create(%q, %q) succeeded", c[0], c[1])
+		}
+	}
+}
+
+// Ending a session reads nothing: one transaction whose condition checks
+// the session is the caller's deletes it with its client entry.
+func TestRevokeIsOneTransaction(t *testing.T) {
+	h := setup(t)
+	tok := h.login("c-1", principal.ScopeFull)
+	gets, transacts := h.db.calls()
+	if err := h.store.RevokeOwn(ctx, "c-1", tok.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	if g, tw := h.db.calls(); g != gets || tw != transacts+1 {
+		t.Fatalf("%d GetItem and %d TransactWriteItems, want 0 and 1", g-gets, tw-transacts)
+	}
+	if h.item(dynamo.SessionKey(tok.SessionID)) != nil || h.item(dynamo.ClientSessionKey("c-1", tok.SessionID)) != nil {
+		t.Fatal("the session or its client entry remains")
+	}
+	h.expect(tok.Token, route, principal.VerdictUnauthenticated)
+}
+
+// A client ending another client's session is told it has no such
+// session, exactly as for one that does not exist, and that session lives
+// on with its entry. A logout naming another client's session (which the
+// authorizer never hands over) ends nothing either.
+func TestRevokeOfAnotherClientsSession(t *testing.T) {
+	h := setup(t)
+	theirs := h.login("c-2", principal.ScopeFull)
+	h.login("c-1", principal.ScopeFull)
+	for _, id := range []string{theirs.SessionID, "AAAAAAAAAAAAAAAAAAAAAA", "nope", ""} {
+		if err := h.store.RevokeOwn(ctx, "c-1", id); !errors.Is(err, session.ErrNotOwn) {
+			t.Fatalf("RevokeOwn(c-1, %q) = %v, want ErrNotOwn", id, err)
+		}
+	}
+	if err := h.store.Revoke(ctx, "c-1", theirs.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.RevokeOwn(ctx, "", theirs.SessionID); !errors.Is(err, session.ErrNotOwn) {
+		t.Fatalf("no client: %v", err)
+	}
+	h.expect(theirs.Token, route, principal.VerdictOK)
+	if h.item(dynamo.ClientSessionKey("c-2", theirs.SessionID)) == nil {
+		t.Fatal("the other client's entry of its session is gone")
+	}
+	if list, err := h.store.List(ctx, "c-2"); err != nil || len(list) != 1 {
+		t.Fatalf("c-2's sessions: %v, %v", list, err)
+	}
+}
+
+// Concurrent ends of one session: exactly one ends it, the others find
+// it gone (a logout still succeeds: its aim holds), and nothing is left.
+func TestConcurrentRevokesOfOneSession(t *testing.T) {
+	h := setup(t)
+	for round := range 3 {
+		tok := h.login("c-1", principal.ScopeFull)
+		keep := h.login("c-1", principal.ScopeFull)
+		own := apptest.Concurrently(6, func(int) error { return h.store.RevokeOwn(ctx, "c-1", tok.SessionID) })
+		ended := 0
+		for _, err := range own {
+			switch {
+			case err == nil:
+				ended++
+			case !errors.Is(err, session.ErrNotOwn):
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if ended != 1 {
+			t.Fatalf("round %d: %d of the concurrent ends ended the session, want 1", round, ended)
+		}
+		tok = h.login("c-1", principal.ScopeFull)
+		for _, err := range apptest.Concurrently(6, func(int) error { return h.store.Revoke(ctx, "c-1", tok.SessionID) }) {
+			if err != nil {
+				t.Fatalf("round %d: a concurrent logout: %v", round, err)
+			}
+		}
+		if h.item(dynamo.SessionKey(tok.SessionID)) != nil || h.item(dynamo.ClientSessionKey("c-1", tok.SessionID)) != nil {
+			t.Fatalf("round %d: the session or its entry remains", round)
+		}
+		h.expect(keep.Token, route, principal.VerdictOK)
+		if err := h.store.RevokeOwn(ctx, "c-1", keep.SessionID); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

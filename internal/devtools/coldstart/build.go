@@ -14,7 +14,7 @@ import (
 
 // defaultBuildFlags mirrors the Makefile's GO_LAMBDA_FLAGS, for runs
 // outside make; `make bench-coldstart` passes the Makefile's own.
-const defaultBuildFlags = `-tags lambda.norpc -trimpath -ldflags="-s -w -buildid="`
+const defaultBuildFlags = `-tags lambda.norpc -trimpath -ldflags="-s -w -buildid=" -gcflags=github.com/aws/...=-l -gcflags=net/...=-l -gcflags=crypto/tls=-l -gcflags=crypto/x509=-l -gcflags=encoding/xml=-l -gcflags=regexp/...=-l`
 
 // helloPkg is the baseline function; "hello" is also its binary's name.
 const helloPkg = "./internal/devtools/coldstart/hello"

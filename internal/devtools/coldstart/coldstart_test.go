@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -11,8 +12,8 @@ import (
 )
 
 func TestSplitFlagsAsTheShellDoes(t *testing.T) {
-	got, err := splitFlags(defaultBuildFlags)
-	want := []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w -buildid="}
+	got, err := splitFlags(`-tags lambda.norpc -trimpath -ldflags="-s -w -buildid=" -gcflags=net/...=-l`)
+	want := []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w -buildid=", "-gcflags=net/...=-l"}
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("%q, %v", got, err)
 	}
@@ -21,6 +22,18 @@ func TestSplitFlagsAsTheShellDoes(t *testing.T) {
 	}
 	if _, err := splitFlags(`-ldflags="-s`); err == nil {
 		t.Fatal("an unbalanced quote was accepted")
+	}
+}
+
+// defaultBuildFlags is what the Makefile's GO_LAMBDA_FLAGS expands to, so
+// that a run outside make measures the binaries make builds.
+func TestDefaultBuildFlagsAreTheMakefiles(t *testing.T) {
+	out, err := exec.Command("make", "-s", "-C", "../../..", "--eval=flags: ; @$(info $(GO_LAMBDA_FLAGS)):", "flags").Output()
+	if err != nil {
+		t.Fatalf("make: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != defaultBuildFlags {
+		t.Fatalf("the Makefile builds with\n%s\nthe tool's default is\n%s", got, defaultBuildFlags)
 	}
 }
 

@@ -393,11 +393,6 @@ func exhaustStackBudget(ctx context.Context, s *stack, c client, m *measured) er
 			return fmt.Errorf("code %d: answered %d, want %d (the stack-wide budget allows %d): %v", i, last.status, want, stackLimit, last.body)
 		}
 	}
-	for _, c := range last.calls {
-		if c.Name() == "dynamodb:GetItem" && len(c.Keys) == 1 && strings.HasPrefix(c.Keys[0].PK, "RATE#sms_stack_hour#") {
-			m.stackAttempt = append(m.stackAttempt, c)
-		}
-	}
 	_, all, err := s.sizes(ctx)
 	if err != nil {
 		return err
@@ -408,6 +403,28 @@ func exhaustStackBudget(ctx context.Context, s *stack, c client, m *measured) er
 			if !strings.HasSuffix(it.key.PK, "#full") {
 				m.stackShards++
 			}
+		}
+	}
+	// The limiter reads with BatchGetItem: the shards of all the send
+	// budgets in one call (a stack shard among them), the note in one of
+	// its own. Each stack item read is kept as a call of its own; in a
+	// call of several items, charged what DynamoDB charges an item of a
+	// batch: its size, rounded up to a read unit.
+	for _, c := range last.calls {
+		if c.Name() != "dynamodb:GetItem" && c.Name() != "dynamodb:BatchGetItem" {
+			continue
+		}
+		for _, k := range c.Keys {
+			if !strings.HasPrefix(k.PK, "RATE#sms_stack_hour#") {
+				continue
+			}
+			one := c
+			one.Keys = []dynamo.Key{k}
+			if len(c.Keys) > 1 {
+				it, _ := itemOf(m.stackItems, func(key dynamo.Key) bool { return key == k })
+				one.ReadUnits = readUnits(max(it.bytes, 1), c.Consistent)
+			}
+			m.stackAttempt = append(m.stackAttempt, one)
 		}
 	}
 	return nil

@@ -163,7 +163,7 @@ func (p *printer) stackBudget(m *measured) {
 	p.f("   one more SMS attempt read of them:\n")
 	var hintUnits float64
 	for _, c := range m.stackAttempt {
-		p.f("     GetItem %-40s %.1f read unit(s)\n", c.Keys[0].PK, c.ReadUnits)
+		p.f("     %-12s %-40s %.1f read unit(s)\n", c.Operation, c.Keys[0].PK, c.ReadUnits)
 		if strings.HasSuffix(c.Keys[0].PK, "#full") {
 			hintUnits = c.ReadUnits
 		}

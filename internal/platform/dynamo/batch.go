@@ -69,7 +69,7 @@ func batchGetAll(ctx context.Context, db API, table string, req types.KeysAndAtt
 			return nil
 		}
 		if attempt == batchAttempts {
-			return fmt.Errorf("batch get: %d keys still unprocessed after %d attempts", len(left.Keys), attempt)
+			return &UnprocessedError{Op: "batch get", Left: len(left.Keys), Attempts: attempt}
 		}
 		if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
 			return err
@@ -77,6 +77,23 @@ func batchGetAll(ctx context.Context, db API, table string, req types.KeysAndAtt
 		in.RequestItems = map[string]types.KeysAndAttributes{table: left}
 	}
 }
+
+// UnprocessedError is a batch call that DynamoDB still left partly
+// unprocessed after every attempt: it refused the work for now (its
+// throughput), so the error reads as a throttle (ErrorCode), which the
+// HTTP edge answers 503 with Retry-After, like the SDK's own throttles.
+type UnprocessedError struct {
+	Op       string // "batch get", "batch write"
+	Left     int    // keys or requests still unprocessed
+	Attempts int
+}
+
+func (e *UnprocessedError) Error() string {
+	return fmt.Sprintf("%s: %d still unprocessed after %d attempts", e.Op, e.Left, e.Attempts)
+}
+
+// ErrorCode is DynamoDB's code for a refusal for throughput.
+func (e *UnprocessedError) ErrorCode() string { return "ProvisionedThroughputExceededException" }
 
 // KeyOf is the primary key of a stored item.
 func KeyOf(item map[string]types.AttributeValue) Key {
@@ -128,7 +145,7 @@ func batchWriteAll(ctx context.Context, db API, table string, reqs []types.Write
 			return nil
 		}
 		if attempt == batchAttempts {
-			return fmt.Errorf("batch write: %d requests still unprocessed after %d attempts", len(left), attempt)
+			return &UnprocessedError{Op: "batch write", Left: len(left), Attempts: attempt}
 		}
 		if err := pause(ctx, time.Duration(10<<attempt)*time.Millisecond); err != nil {
 			return err

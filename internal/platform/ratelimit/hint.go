@@ -27,12 +27,15 @@ import (
 // any other; a stale note is simply overwritten.
 
 // readHint is until when every shard of b is known to be full (unix ms),
-// or 0.
+// or 0. It is read only once the action's own shard was found full: were
+// it read with the shards, every action would read this one item, and it
+// would bound how many actions a second the rule serves.
 func (l Limiter) readHint(ctx context.Context, b budget) (int64, error) {
-	item, err := l.read(ctx, b, b.hintKey())
+	items, err := l.read(ctx, []dynamo.Key{b.hintKey()})
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("read rate limit %s hint: %w", b.Kind, err)
 	}
+	item := items[b.hintKey()]
 	if layout, _ := item["layout"].(*types.AttributeValueMemberS); layout == nil || layout.Value != b.layout() {
 		return 0, nil
 	}

@@ -14,14 +14,14 @@
 // cooldown ("at least W between two") is the rule of one slot.
 //
 // One transaction. All the rules of one action are taken together: the
-// action reads a shard of each rule (strongly consistent), picks a free
-// slot in each, and writes them in one TransactWriteItems whose conditions
-// are those slot conditions. Either every rule admits the action and all of
-// them record it, or none does. A rule without a free slot refuses the
-// action before anything is written, so a refusal costs reads only. A
-// transaction cancelled because another action took the same slot first, or
-// wrote one of the same items at the same moment, decided nothing: the
-// action reads again and retries, a bounded number of times with jittered
+// action reads a shard of each rule (strongly consistent, all of them in
+// one BatchGetItem), picks a free slot in each, and writes them in one
+// TransactWriteItems whose conditions are those slot conditions. Either
+// every rule admits the action and all of them record it, or none does. A
+// rule without a free slot refuses the action before anything is written,
+// so a refusal costs reads only. A transaction cancelled because another
+// action took the same slot first, or wrote one of the same items at the
+// same moment, decided nothing: the action reads again and retries, a bounded number of times with jittered
 // backoff, and only the conditions ever decide.
 //
 // Shards. A rule's slots are spread over items of at most 100 slots each,
@@ -156,13 +156,50 @@ type outcome struct {
 	wait  time.Duration
 }
 
-// plan reads the rules listed in redo (at the same time) and chooses a
-// slot in each, or finds it full, into outs. The other rules keep their
-// earlier choice: their items were not contended, so it most likely holds,
-// and if not, their own condition fails and the next attempt redoes them.
+// plan reads the rules listed in redo and chooses a slot in each, or finds
+// it full, into outs. The other rules keep their earlier choice: their
+// items were not contended, so it most likely holds, and if not, their own
+// condition fails and the next attempt redoes them.
+//
+// One read serves every rule: a shard of each, picked at random, all in
+// one BatchGetItem. Only a rule of several shards whose shard is full
+// reads more (search: its exhaustion note, then the other shards).
 func (l Limiter) plan(ctx context.Context, now time.Time, budgets []budget, outs []outcome, redo []int) error {
-	return each(len(redo), func(i int) (err error) {
-		outs[redo[i]], err = l.choose(ctx, now, budgets[redo[i]])
+	first := make([]int, len(redo))
+	keys := make([]dynamo.Key, 0, len(redo))
+	for i, r := range redo {
+		b := budgets[r]
+		first[i] = rand.IntN(len(b.sizes))
+		keys = append(keys, b.shardKey(first[i]))
+	}
+	items, err := l.read(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("read rate limits %s: %w", kinds(budgets), err)
+	}
+	type full struct {
+		at    int // index in budgets
+		shard shard
+	}
+	var searching []full
+	for i, r := range redo {
+		b := budgets[r]
+		s, err := decodeShard(b, first[i], items[b.shardKey(first[i])])
+		if err != nil {
+			return err
+		}
+		if slot, ok := s.pick(b.cutoff(now), rand.IntN); ok {
+			outs[r] = outcome{claim: claim{budget: b, shard: s.index, slot: slot}}
+			continue
+		}
+		if len(b.sizes) == 1 {
+			outs[r] = outcome{wait: waitUntil(s.freeAt(b.window()), now)}
+			continue
+		}
+		searching = append(searching, full{at: r, shard: s})
+	}
+	return each(len(searching), func(i int) (err error) {
+		f := searching[i]
+		outs[f.at], err = l.search(ctx, now, budgets[f.at], f.shard)
 		return err
 	})
 }
@@ -175,22 +212,6 @@ func longestWait(outs []outcome) time.Duration {
 		wait = max(wait, o.wait)
 	}
 	return wait
-}
-
-// choose finds a free slot of b: in a shard picked at random, else in any
-// other (search).
-func (l Limiter) choose(ctx context.Context, now time.Time, b budget) (outcome, error) {
-	s, err := l.readShard(ctx, b, rand.IntN(len(b.sizes)))
-	if err != nil {
-		return outcome{}, err
-	}
-	if slot, ok := s.pick(b.cutoff(now), rand.IntN); ok {
-		return outcome{claim: claim{budget: b, shard: s.index, slot: slot}}, nil
-	}
-	if len(b.sizes) == 1 {
-		return outcome{wait: waitUntil(s.freeAt(b.window()), now)}, nil
-	}
-	return l.search(ctx, now, b, s)
 }
 
 // commit writes the outcomes' claims in one transaction. Not Table.TransactWrite,

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/awsclients"
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/ratelimit"
 	"clientarea/internal/testsupport/apptest"
@@ -20,23 +21,143 @@ import (
 
 var ctx = context.Background()
 
-// limiter is a limiter on a fresh table, taking as the function that
-// limits SMS, whose policies allow only RATE#sms_* items; reads counts its
-// reads.
-func limiter(t *testing.T) (l ratelimit.Limiter, env *apptest.Env, reads *atomic.Int64) {
-	env = apptest.NewFor(t, "security")
-	db := &countingDB{API: env.Deps.Table.DB}
-	return ratelimit.Limiter{Table: dynamo.Table{DB: db, Name: env.Deps.Table.Name}}, env, &db.reads
+// limiter is a limiter on a fresh table, taking as the function fn (the
+// security function may touch only RATE#sms_* items, the auth function
+// its RATE#auth_* request limits); db counts the reads and writes.
+func limiter(t *testing.T, fn string) (l ratelimit.Limiter, env *apptest.Env, db *countingDB) {
+	env = apptest.NewFor(t, fn)
+	db = &countingDB{API: env.Deps.Table.DB}
+	return ratelimit.Limiter{Table: dynamo.Table{DB: db, Name: env.Deps.Table.Name}}, env, db
 }
 
+// countingDB counts the read calls and the items they asked for, and
+// leaves unprocessed the first `unprocessed` keys of each of the next
+// `failBatches` BatchGetItem calls, as DynamoDB may when throttled.
 type countingDB struct {
 	dynamo.API
-	reads atomic.Int64
+	gets, batches, reads, writes atomic.Int64
+	failBatches                  atomic.Int64
+	unprocessed                  int
 }
 
 func (c *countingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	c.gets.Add(1)
 	c.reads.Add(1)
 	return c.API.GetItem(ctx, in, opts...)
+}
+
+func (c *countingDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	c.batches.Add(1)
+	var left map[string]types.KeysAndAttributes
+	if c.failBatches.Add(-1) >= 0 {
+		cut := map[string]types.KeysAndAttributes{}
+		left = map[string]types.KeysAndAttributes{}
+		for table, ka := range in.RequestItems {
+			n := min(c.unprocessed, len(ka.Keys))
+			l, r := ka, ka
+			l.Keys, r.Keys = ka.Keys[:n], ka.Keys[n:]
+			left[table], cut[table] = l, r
+		}
+		in = &dynamodb.BatchGetItemInput{RequestItems: cut}
+	}
+	asked := 0
+	for _, ka := range in.RequestItems {
+		asked += len(ka.Keys)
+	}
+	c.reads.Add(int64(asked))
+	if asked == 0 { // every key left unprocessed
+		return &dynamodb.BatchGetItemOutput{UnprocessedKeys: left}, nil
+	}
+	out, err := c.API.BatchGetItem(ctx, in, opts...)
+	if err == nil && left != nil {
+		out.UnprocessedKeys = left
+	}
+	return out, err
+}
+
+func (c *countingDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	c.writes.Add(1)
+	return c.API.TransactWriteItems(ctx, in, opts...)
+}
+
+func (c *countingDB) reset() {
+	c.gets.Store(0)
+	c.batches.Store(0)
+	c.reads.Store(0)
+	c.writes.Store(0)
+}
+
+// sendRules are rules shaped like an SMS's send budgets: six of one item
+// and one spread over 16.
+func sendRules(subject string) []ratelimit.Rule {
+	return []ratelimit.Rule{
+		{Kind: "sms_resend", Subject: subject + "#login", Gap: time.Minute},
+		{Kind: "sms_number_hour", Subject: subject, Limit: 5, Per: time.Hour},
+		{Kind: "sms_number_day", Subject: subject, Limit: 10, Per: 24 * time.Hour},
+		{Kind: "sms_subject_hour", Subject: "client-1", Limit: 10, Per: time.Hour},
+		{Kind: "sms_subject_day", Subject: "client-1", Limit: 20, Per: 24 * time.Hour},
+		{Kind: "sms_ip_hour", Subject: "192.0.2.1", Limit: 20, Per: time.Hour},
+		{Kind: "sms_stack_hour", Subject: "all", Limit: 200, Per: time.Hour, Shards: 16},
+	}
+}
+
+// One read serves every rule of an action: a shard of each, seven items in
+// one BatchGetItem (the note of the rule of several shards only once its
+// shard is full), then one transaction. A Take of one rule reads its one
+// item the same way.
+func TestOneReadServesEveryRule(t *testing.T) {
+	l, env, db := limiter(t, "security")
+	if err := l.Take(ctx, env.Clock.Now(), sendRules("+4915112345678")...); err != nil {
+		t.Fatal(err)
+	}
+	if b, n, g, w := db.batches.Load(), db.reads.Load(), db.gets.Load(), db.writes.Load(); b != 1 || n != 7 || g != 0 || w != 1 {
+		t.Fatalf("%d BatchGetItem of %d items, %d GetItem, %d TransactWriteItems; want 1 of 7, 0, 1", b, n, g, w)
+	}
+	if n := len(env.ItemsOfType(dynamo.TypeRate)); n != 7 {
+		t.Fatalf("%d rate items, want one slot of each of the 7 rules", n)
+	}
+
+	l, env, db = limiter(t, "auth")
+	if err := l.Take(ctx, env.Clock.Now(), ratelimit.Rule{Kind: "auth_login_ip", Subject: "192.0.2.1", Limit: 3, Per: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if b, n, g, w := db.batches.Load(), db.reads.Load(), db.gets.Load(), db.writes.Load(); b != 1 || n != 1 || g != 0 || w != 1 {
+		t.Fatalf("one rule: %d BatchGetItem of %d items, %d GetItem, %d TransactWriteItems; want 1 of 1, 0, 1", b, n, g, w)
+	}
+}
+
+// Keys DynamoDB leaves unprocessed are asked for again, in the same Take;
+// when they stay unprocessed the Take fails after a bounded number of
+// reads, as unavailable (503 with Retry-After), and counts nothing.
+func TestUnprocessedKeysAreReadAgain(t *testing.T) {
+	l, env, db := limiter(t, "security")
+	now := env.Clock.Now()
+	db.failBatches.Store(1)
+	db.unprocessed = 3
+	if err := l.Take(ctx, now, sendRules("+4915112345678")...); err != nil {
+		t.Fatal(err)
+	}
+	if b, n := db.batches.Load(), db.reads.Load(); b != 2 || n != 7 {
+		t.Fatalf("%d BatchGetItem reading %d items, want 2 reading 7 (4, then the 3 left)", b, n)
+	}
+	// Every rule counted the action: the cooldown refuses the next one.
+	if wait := retryAfter(t, l.Take(ctx, now.Add(time.Second), sendRules("+4915112345678")...)); wait != 59*time.Second {
+		t.Fatalf("Retry-After %v, want the cooldown's 59s", wait)
+	}
+
+	db.reset()
+	db.failBatches.Store(1 << 20)
+	items := len(env.ItemsOfType(dynamo.TypeRate))
+	err := l.Take(ctx, now.Add(time.Hour), sendRules("+4915112345679")...)
+	if _, unavailable := awsclients.Unavailable(err); !unavailable {
+		t.Fatalf("always unprocessed: %v, want a throttle (503)", err)
+	}
+	if b, w := db.batches.Load(), db.writes.Load(); b < 2 || b > 10 || w != 0 {
+		t.Fatalf("%d BatchGetItem and %d TransactWriteItems, want a few reads and no write", b, w)
+	}
+	if n := len(env.ItemsOfType(dynamo.TypeRate)); n != items {
+		t.Fatalf("%d rate items, were %d", n, items)
+	}
 }
 
 // retryAfter is err's Retry-After, failing t unless err is rate_limited.
@@ -52,8 +173,8 @@ func retryAfter(t *testing.T, err error) time.Duration {
 // Concurrent requests cannot overrun a limit: a slot is taken by a
 // conditional update, not a read followed by a blind write.
 func TestConcurrentTakesNeverExceedTheLimit(t *testing.T) {
-	l, env, _ := limiter(t)
-	rule := ratelimit.Rule{Kind: "sms_number_hour", Subject: "+4915112345678", Limit: 3, Per: time.Hour}
+	l, env, _ := limiter(t, "auth")
+	rule := ratelimit.Rule{Kind: "auth_login_ip", Subject: "192.0.2.1", Limit: 3, Per: time.Hour}
 	const n = 12
 	errs := apptest.Concurrently(n, func(int) error { return l.Take(ctx, env.Clock.Now(), rule) })
 	ok := 0
@@ -71,7 +192,7 @@ func TestConcurrentTakesNeverExceedTheLimit(t *testing.T) {
 
 // When one rule refuses, no rule counts: the refused action used nothing.
 func TestARefusedTakeCountsNothing(t *testing.T) {
-	l, env, _ := limiter(t)
+	l, env, _ := limiter(t, "security")
 	now := env.Clock.Now()
 	cooldown := ratelimit.Rule{Kind: "sms_resend", Subject: "s", Gap: time.Minute}
 	hourly := ratelimit.Rule{Kind: "sms_number_hour", Subject: "s", Limit: 2, Per: time.Hour}
@@ -94,7 +215,7 @@ func TestARefusedTakeCountsNothing(t *testing.T) {
 // Retry-After is the time until every full rule admits again: the longest
 // of their waits.
 func TestRetryAfterWaitsForEveryFullRule(t *testing.T) {
-	l, env, _ := limiter(t)
+	l, env, _ := limiter(t, "security")
 	now := env.Clock.Now()
 	cooldown := ratelimit.Rule{Kind: "sms_resend", Subject: "s", Gap: 90 * time.Second}
 	hourly := ratelimit.Rule{Kind: "sms_number_hour", Subject: "s", Limit: 1, Per: time.Hour}
@@ -116,10 +237,10 @@ func TestRetryAfterWaitsForEveryFullRule(t *testing.T) {
 // them leaves the window. Checked against that model over random bursts
 // and pauses, for a rule of one item and one spread over several.
 func TestDecisionsAreThoseOfAnExactSlidingWindow(t *testing.T) {
-	l, env, _ := limiter(t)
+	l, env, _ := limiter(t, "auth")
 	rules := []ratelimit.Rule{
-		{Kind: "sms_number_hour", Subject: "one-item", Limit: 5, Per: time.Hour},
-		{Kind: "sms_stack_hour", Subject: "sharded", Limit: 12, Per: time.Hour, Shards: 4},
+		{Kind: "auth_test_hour", Subject: "one-item", Limit: 5, Per: time.Hour},
+		{Kind: "auth_test_hour", Subject: "sharded", Limit: 12, Per: time.Hour, Shards: 4},
 	}
 	for _, rule := range rules {
 		t.Run(rule.Subject, func(t *testing.T) {
@@ -176,7 +297,7 @@ func randomStep(rng *rand.Rand) time.Duration {
 // note), not every shard. The note holds until the first slot frees, and
 // only for the settings it was made under.
 func TestAFullShardedRuleIsNotedOnce(t *testing.T) {
-	l, env, reads := limiter(t)
+	l, env, db := limiter(t, "security")
 	rule := ratelimit.Rule{Kind: "sms_stack_hour", Subject: "all", Limit: 40, Per: time.Hour, Shards: 8}
 	start := env.Clock.Now()
 	for i := range 40 {
@@ -185,20 +306,21 @@ func TestAFullShardedRuleIsNotedOnce(t *testing.T) {
 		}
 	}
 	now := start.Add(time.Minute)
-	reads.Store(0)
+	db.reset()
 	if wait := retryAfter(t, l.Take(ctx, now, rule)); wait != 59*time.Minute {
 		t.Fatalf("Retry-After %v, want 59m", wait)
 	}
-	if n := reads.Load(); n != 9 { // its shard, the note (none yet), the 7 others
-		t.Fatalf("the first refusal read %d items, want 9", n)
+	// its shard, the note (none yet), then the 7 others in one read
+	if n, b, g := db.reads.Load(), db.batches.Load(), db.gets.Load(); n != 9 || b != 3 || g != 0 {
+		t.Fatalf("the first refusal read %d items in %d BatchGetItem and %d GetItem, want 9 in 3 and 0", n, b, g)
 	}
 	for i := range 10 {
-		reads.Store(0)
+		db.reset()
 		if wait := retryAfter(t, l.Take(ctx, now.Add(time.Duration(i)*time.Second), rule)); wait != 59*time.Minute-time.Duration(i)*time.Second {
 			t.Fatalf("refusal %d: Retry-After %v", i, wait)
 		}
-		if n := reads.Load(); n != 2 {
-			t.Fatalf("refusal %d read %d items, want 2", i, n)
+		if n, b, g := db.reads.Load(), db.batches.Load(), db.gets.Load(); n != 2 || b != 2 || g != 0 {
+			t.Fatalf("refusal %d read %d items in %d BatchGetItem and %d GetItem, want 2 (its shard, the note) in 2", i, n, b, g)
 		}
 	}
 	// At 10:00 the first slot frees (and only it), whatever the note said.
@@ -220,7 +342,7 @@ func TestAFullShardedRuleIsNotedOnce(t *testing.T) {
 // sending functions may touch), with a type, a ttl a window after the
 // action plus a margin, and one number per slot.
 func TestItemLayout(t *testing.T) {
-	l, env, _ := limiter(t)
+	l, env, _ := limiter(t, "security")
 	now := env.Clock.Now()
 	rules := []ratelimit.Rule{
 		{Kind: "sms_resend", Subject: "+4915112345678#login", Gap: time.Minute},

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/platform/dynamo"
@@ -31,30 +30,38 @@ func slotName(i int) string { return "s" + strconv.Itoa(i) }
 
 func (b budget) shardKey(i int) dynamo.Key { return dynamo.RateShardKey(b.Kind, b.Subject, i) }
 
-// readShard reads shard i of b.
-func (l Limiter) readShard(ctx context.Context, b budget, i int) (shard, error) {
-	item, err := l.read(ctx, b, b.shardKey(i))
-	if err != nil {
-		return shard{}, err
+// read reads keys, strongly consistent, in one round trip: one
+// BatchGetItem (dynamo.BatchGet, which asks again, a bounded number of
+// times, for the keys DynamoDB left unprocessed), whether for several
+// rules or one: a BatchGetItem of one key costs what a GetItem does, and
+// one kind of read keeps one grant per limited function. A key listed
+// twice is read once. Absent items are absent from the answer.
+func (l Limiter) read(ctx context.Context, keys []dynamo.Key) (map[dynamo.Key]map[string]types.AttributeValue, error) {
+	return dynamo.BatchGet(ctx, l.Table, unique(keys), dynamo.Projection{})
+}
+
+func unique(keys []dynamo.Key) []dynamo.Key {
+	seen := make(map[dynamo.Key]bool, len(keys))
+	out := keys[:0:0]
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
 	}
+	return out
+}
+
+// decodeShard is shard i of b from its item (nil: never written).
+func decodeShard(b budget, i int, item map[string]types.AttributeValue) (shard, error) {
 	s := shard{index: i, slots: make([]int64, b.sizes[i])}
 	for j := range s.slots {
+		var err error
 		if s.slots[j], err = millis(item[slotName(j)]); err != nil {
 			return shard{}, fmt.Errorf("rate limit %s slot %d: %w", b.Kind, j, err)
 		}
 	}
 	return s, nil
-}
-
-// read is a strongly consistent read of one of b's items.
-func (l Limiter) read(ctx context.Context, b budget, key dynamo.Key) (map[string]types.AttributeValue, error) {
-	out, err := l.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(l.Table.Name), Key: key.KeyAttrs(), ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read rate limit %s: %w", b.Kind, err)
-	}
-	return out.Item, nil
 }
 
 // millis reads a stored time; a missing one is 0, a slot never used.
@@ -90,8 +97,9 @@ func (l Limiter) take(c claim, now time.Time) *types.Update {
 }
 
 // search looks for a free slot of b in the shards other than first, which
-// is full: in random order, scanBatch at a time, unless a hint says all are
-// full. Having found none, it leaves that hint for the next actions.
+// is full: in random order, scanBatch at a time (each batch one read),
+// unless the note says all are full. Having found none, it leaves that
+// note for the next actions.
 func (l Limiter) search(ctx context.Context, now time.Time, b budget, first shard) (outcome, error) {
 	until, err := l.readHint(ctx, b)
 	if err != nil {
@@ -131,12 +139,21 @@ func otherShards(n, skip int) []int {
 	return out
 }
 
-// readShards reads the listed shards of b at the same time.
+// readShards reads the listed shards of b in one read.
 func (l Limiter) readShards(ctx context.Context, b budget, indexes []int) ([]shard, error) {
+	keys := make([]dynamo.Key, len(indexes))
+	for i, idx := range indexes {
+		keys[i] = b.shardKey(idx)
+	}
+	items, err := l.read(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read rate limit %s: %w", b.Kind, err)
+	}
 	shards := make([]shard, len(indexes))
-	err := each(len(indexes), func(i int) (err error) {
-		shards[i], err = l.readShard(ctx, b, indexes[i])
-		return err
-	})
-	return shards, err
+	for i, idx := range indexes {
+		if shards[i], err = decodeShard(b, idx, items[keys[i]]); err != nil {
+			return nil, err
+		}
+	}
+	return shards, nil
 }

@@ -11,6 +11,7 @@ import (
 	"clientarea/internal/admindoc"
 	"clientarea/internal/i18n/locales"
 	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/httpapi"
 )
 
@@ -95,18 +96,27 @@ func canonical(code string) string {
 }
 
 // Gaps finds what texts are missing in a language; warnings name them.
-type Gaps func(ctx context.Context, languages []string) ([]Warning, error)
+// near holds the levels and the statuses when they were read with the
+// section (GapsRange).
+type Gaps func(ctx context.Context, near admindoc.Nearby, languages []string) ([]Warning, error)
+
+// GapsRange is the range of the configuration partition that the section
+// is read with: from the levels to the statuses, which holds the section
+// itself (LEVEL#… < SECTION#… < STATUS#…), so that GET is one Query.
+var GapsRange = admindoc.Prefixes(dynamo.LevelPrefix, dynamo.StatusPrefix)
 
 // Section is the section's definition; gaps finds the missing translations
-// of the enabled languages, which a successful PUT reports as "warnings".
+// of the enabled languages, which GET and a successful PUT report as
+// "warnings".
 func Section(gaps Gaps) admindoc.Definition[Config] {
 	return admindoc.Definition[Config]{
 		Section:   "languages",
 		Defaults:  Defaults,
 		Normalize: (*Config).Normalize,
 		Validate:  Config.Validate,
-		Annotate: func(ctx context.Context, c Config) (map[string]any, error) {
-			warnings, err := gaps(ctx, c.Enabled())
+		Around:    GapsRange,
+		Annotate: func(ctx context.Context, c Config, near admindoc.Nearby) (map[string]any, error) {
+			warnings, err := gaps(ctx, near, c.Enabled())
 			if err != nil {
 				return nil, err
 			}

@@ -18,27 +18,20 @@ type Warning struct {
 	Message  string   `json:"message"`
 }
 
-// VerificationGaps returns the Gaps of verification levels and statuses:
+// VerificationGaps returns the Gaps of verification levels and statuses
+// (from near, which GapsRange gives them, or read here):
 // a level lacks a language when it has no title there, no description while
 // another language has one, or a field caption; a status when it has no text.
 func VerificationGaps(env admindoc.Env) Gaps {
 	levelStore, statusStore := levels.Levels(env), levels.Statuses(env)
-	return func(ctx context.Context, langs []string) ([]Warning, error) {
-		// The two lists are independent: one round trip of waiting, not two.
-		var st []admindoc.Record[levels.Status]
-		var stErr error
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			st, stErr = statusStore.List(ctx)
-		}()
-		lv, err := levelStore.List(ctx)
-		<-done
+	return func(ctx context.Context, near admindoc.Nearby, langs []string) ([]Warning, error) {
+		lv, err := levelStore.ListNear(ctx, near)
 		if err != nil {
 			return nil, err
 		}
-		if stErr != nil {
-			return nil, stErr
+		st, err := statusStore.ListNear(ctx, near)
+		if err != nil {
+			return nil, err
 		}
 		var out []Warning
 		for _, lang := range langs {

@@ -110,6 +110,40 @@ func TestTestSMSUnderSNSFaults(t *testing.T) {
 	})
 }
 
+// An admin's test SMS whose challenge cannot be stored is 503 and leaves
+// neither the challenge nor its audit entry: the entry is written in the
+// challenge's own transaction (no write of its own), so a code that can
+// be verified always has its entry, and one that cannot has none. After
+// the Retry-After the next send stores both, once.
+func TestTestSMSWhoseChallengeIsNotStored(t *testing.T) {
+	w := newWorld(t)
+	h := w.env.Handler("security")
+	w.security(nil)
+	const number = "+4915112345691"
+	send := apptest.Admin(http.MethodPost, "/admin/config/security/test-sms", map[string]any{"phone": number}, "")
+	with(t, w, transactionFaults, func(w *world, f fault) {
+		codes, before, entries := w.count("otp"), len(w.sms(number)), len(w.env.AuditEntries("security-test-sms"))
+		w.plan.Add(faults.Rule{Service: faults.DynamoDB, Operation: "TransactWriteItems", Key: "OTP#", Fault: f.kind})
+		expect503(w.t, w.faulted(h, send), "unavailable", "60")
+		w.expectAttempts(faults.DynamoDB, "TransactWriteItems", f.attempts)
+		if n := w.plan.Attempts(faults.DynamoDB, "PutItem"); n != 0 {
+			w.t.Fatalf("%d PutItem attempts, want none: the audit entry is in the transaction", n)
+		}
+		w.plan.Reset()
+		if got := len(w.sms(number)) - before; got != 1 || w.count("otp") != codes || len(w.env.AuditEntries("security-test-sms")) != entries {
+			w.t.Fatalf("%d SMS (want 1), %d challenges (were %d), %d audit entries (were %d)", got,
+				w.count("otp"), codes, len(w.env.AuditEntries("security-test-sms")), entries)
+		}
+		w.cooldown()
+		ch := w.do(h, send).Expect(w.t, http.StatusAccepted).Map(w.t)
+		audited := w.env.AuditEntries("security-test-sms")
+		if w.count("otp") != codes+1 || len(audited) != entries+1 || audited[0].After["challenge_id"] != ch["challenge_id"] {
+			w.t.Fatalf("%d challenges (were %d), audit entries %+v; want one more of each, for %v", w.count("otp"), codes, audited, ch["challenge_id"])
+		}
+		w.cooldown()
+	})
+}
+
 // secretsServer answers GetSecretValue (AWS JSON 1.1) like Secrets
 // Manager, with the OTP key, counting the reads that reached it.
 func secretsServer(t *testing.T, reads *atomic.Int32) string {

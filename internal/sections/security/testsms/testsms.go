@@ -2,9 +2,10 @@ package testsms
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/admindoc"
 	"clientarea/internal/otp"
@@ -23,7 +24,8 @@ import (
 // for whoever holds (or steals) an admin session: each admin has a budget
 // of its own (test_sms_per_hour / test_sms_per_day, as the subject budget
 // of TestSMSPolicy) on top of the per-number, per-address and stack-wide
-// ones, and every send leaves an entry in its own audit trail.
+// ones, and every send leaves an entry in its own audit trail, written
+// in one transaction with the send's challenge.
 
 // Mount serves POST /admin/config/security/test-sms and
 // POST /admin/config/security/test-sms/verify on rt.
@@ -65,11 +67,14 @@ func (h testSMS) send(w http.ResponseWriter, r *http.Request) error {
 	ch, err := h.codes.Issue(ctx, cfg.Doc.TestSMSPolicy(), otp.Request{
 		Purpose: otp.SMSTest, Subject: admin, Phone: req.Phone, Language: req.Language,
 		SourceIP: httpapi.SourceIP(ctx),
+		Also: func(ch otp.Challenge) ([]types.TransactWriteItem, error) {
+			entry, err := h.auditEntry(ctx, admin, ch)
+			return []types.TransactWriteItem{entry}, err
+		},
 	})
 	if err != nil {
 		return err
 	}
-	h.audit(ctx, admin, ch)
 	httpapi.WriteJSON(w, http.StatusAccepted, challengeAnswer{
 		// To the second: the expiry rounded down and the resend time up, so
 		// that neither invites a request that would fail.
@@ -79,21 +84,18 @@ func (h testSMS) send(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// audit records a sent test SMS in the security.TestSMSAudit trail. The SMS is out
-// by then, so a failed write does not fail the request: the admin needs
-// the challenge to verify the code, and an error would invite a retry,
-// that is another SMS. The failure is logged at error level instead, with
-// everything the entry would have held, so the send is still on record.
-func (h testSMS) audit(ctx context.Context, admin string, ch otp.Challenge) {
+// auditEntry is the security.TestSMSAudit entry of a test SMS sent as
+// ch, written in the transaction that stores ch once SNS accepted the SMS
+// (otp.Request.Also): a code that can be verified always has its entry,
+// and a send that stored no challenge (SNS refused it, or the table did)
+// has none, as its code verifies nothing.
+func (h testSMS) auditEntry(ctx context.Context, admin string, ch otp.Challenge) (types.TransactWriteItem, error) {
 	env := h.store.Env()
 	details := map[string]any{
 		"to": logging.MaskPhone(ch.To), "challenge_id": ch.ID, "expires_at": rfc3339(ch.ExpiresAt),
 		"source_ip": httpapi.SourceIP(ctx),
 	}
-	if err := admindoc.RecordEvent(ctx, env.Table, security.TestSMSAudit, admin, env.Clock.Now(), details); err != nil {
-		slog.ErrorContext(ctx, "test sms sent but not audited", "admin", admin, "to", details["to"],
-			"challenge_id", ch.ID, "expires_at", details["expires_at"], "error", err.Error())
-	}
+	return admindoc.EventItem(env.Table, security.TestSMSAudit, admin, env.Clock.Now(), details)
 }
 
 func (h testSMS) verify(w http.ResponseWriter, r *http.Request) error {

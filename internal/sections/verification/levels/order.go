@@ -7,6 +7,7 @@ import (
 
 	"clientarea/internal/admindoc"
 	"clientarea/internal/platform/apperr"
+	"clientarea/internal/platform/dynamo"
 )
 
 // Order is the level-order section: the verification levels from lowest
@@ -54,8 +55,10 @@ func OrderSection(levels *admindoc.Store[Level]) admindoc.Definition[Order] {
 		}
 		return checks
 	}
-	def.Annotate = func(ctx context.Context, o Order) (map[string]any, error) {
-		left, err := unrankedLevels(ctx, levels, o)
+	// The levels and the section in one Query: LEVEL#… < SECTION#level-order.
+	def.Around = admindoc.KeyRange{From: dynamo.LevelPrefix, To: dynamo.SectionKey(OrderSectionName).SK}
+	def.Annotate = func(ctx context.Context, o Order, near admindoc.Nearby) (map[string]any, error) {
+		left, err := unrankedLevels(ctx, levels, near, o)
 		if err != nil {
 			return nil, err
 		}
@@ -66,9 +69,10 @@ func OrderSection(levels *admindoc.Store[Level]) admindoc.Definition[Order] {
 }
 
 // unrankedLevels lists the labels of the existing levels o leaves out, in
-// the store's order: what the admins have still to place.
-func unrankedLevels(ctx context.Context, levels *admindoc.Store[Level], o Order) ([]string, error) {
-	recs, err := levels.List(ctx)
+// the store's order: what the admins have still to place. The levels come
+// from near when they were read with the section.
+func unrankedLevels(ctx context.Context, levels *admindoc.Store[Level], near admindoc.Nearby, o Order) ([]string, error) {
+	recs, err := levels.ListNear(ctx, near)
 	if err != nil {
 		return nil, err
 	}

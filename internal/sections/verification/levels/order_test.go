@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"clientarea/internal/admindoc"
+	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/testsupport/ruletest"
 )
 
@@ -64,7 +65,7 @@ func TestSatisfies(t *testing.T) {
 // order.
 func TestOrderSectionWithoutStore(t *testing.T) {
 	def := OrderSection(nil)
-	if def.Checks != nil || def.Annotate != nil || len(def.Annotations) != 0 {
+	if def.Checks != nil || def.Annotate != nil || len(def.Annotations) != 0 || def.Around != (admindoc.KeyRange{}) {
 		t.Fatal("a decoding-only definition has checks or annotations")
 	}
 	rec, err := admindoc.New(admindoc.Env{}, def).Decode(nil)
@@ -85,5 +86,9 @@ func TestOrderChecksEachListedLevel(t *testing.T) {
 	}
 	if len(def.Annotations) != 1 || def.Annotations[0] != "unranked" || def.Annotate == nil {
 		t.Fatalf("annotations %v", def.Annotations)
+	}
+	// The levels are read with the section: its range holds both.
+	if r := def.Around; r.From != dynamo.LevelPrefix || r.To != dynamo.SectionKey(OrderSectionName).SK {
+		t.Fatalf("around %+v", r)
 	}
 }

@@ -44,14 +44,16 @@ type Definition[T any] struct {
 	Checks       func(doc T) []Check
 	DeleteChecks func(label string) []Check
 	// Annotate, when set, adds read-only fields (such as "warnings") to the
-	// answers of GET and PUT; Annotations names them, so that clients may
-	// send an answer back as it is: they are ignored. near holds the items
-	// of the Around range read with the document (see ListNear).
+	// answers of PUT, and of GET when its include names them; Annotations
+	// names them (and what include may name), so that clients may send an
+	// answer back as it is: they are ignored. near holds the items of the
+	// Around range read with the document (see ListNear).
 	Annotate    func(ctx context.Context, doc T, near Nearby) (map[string]any, error)
 	Annotations []string
 	// Around, when set (sections only), is a range of the configuration
 	// partition's sort keys holding the section's own item and every item
-	// Annotate reads: GET and PUT read the section with them in one Query.
+	// Annotate reads: PUT, and a GET with include, read the section with
+	// them in one Query.
 	Around KeyRange
 }
 

@@ -2,8 +2,10 @@ package admindoc
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
@@ -48,13 +50,32 @@ func (h handler[T]) label(r *http.Request) string {
 	return r.PathValue("label")
 }
 
+// get answers a document. A section's annotations are added only when the
+// query parameter include names them (see included): then the section is
+// read with its Around range, as a PUT reads it; otherwise with a GetItem.
 func (h handler[T]) get(w http.ResponseWriter, r *http.Request) error {
-	rec, near, err := h.s.read(r.Context(), h.label(r))
+	var names []string
+	if h.s.def.isSection() {
+		var err error
+		if names, err = h.s.def.included(r.URL.Query()); err != nil {
+			return err
+		}
+	}
+	var (
+		rec  Record[T]
+		near Nearby
+		err  error
+	)
+	if len(names) > 0 {
+		rec, near, err = h.s.read(r.Context(), h.label(r))
+	} else {
+		rec, err = h.s.Get(r.Context(), h.label(r))
+	}
 	if err != nil {
 		return err
 	}
 	h.s.def.Normalize(&rec.Doc)
-	return h.answer(r.Context(), w, http.StatusOK, rec, near)
+	return h.answer(r.Context(), w, http.StatusOK, rec, near, names)
 }
 
 func (h handler[T]) list(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +112,7 @@ func (h handler[T]) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", h.s.def.Path+"/"+url.PathEscape(h.s.def.Label(rec.Doc)))
-	return h.answer(r.Context(), w, http.StatusCreated, rec, Nearby{})
+	return h.answer(r.Context(), w, http.StatusCreated, rec, Nearby{}, h.s.def.Annotations)
 }
 
 // put replaces the whole document, keeping what may not change. A document
@@ -132,7 +153,7 @@ func (h handler[T]) put(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.answer(ctx, w, http.StatusOK, rec, near)
+	return h.answer(ctx, w, http.StatusOK, rec, near, def.Annotations)
 }
 
 func (h handler[T]) check(doc *T) error {
@@ -171,13 +192,14 @@ func (h handler[T]) decode(w http.ResponseWriter, r *http.Request, doc *T) (*int
 	return DecodeDocument(w, r, doc, h.s.def.Annotations...)
 }
 
-// answer writes rec with the definition's annotations, if it has any;
-// near is what was read with rec (the zero Nearby when nothing was: then
-// the Around range is read here, once).
-func (h handler[T]) answer(ctx context.Context, w http.ResponseWriter, status int, rec Record[T], near Nearby) error {
+// answer writes rec with those of the definition's annotations that names
+// names (a PUT's answer: all of them; a GET's: those it asked for); near is
+// what was read with rec (the zero Nearby when nothing was: then the Around
+// range is read here, once).
+func (h handler[T]) answer(ctx context.Context, w http.ResponseWriter, status int, rec Record[T], near Nearby, names []string) error {
 	def := h.s.def
 	var extra map[string]any
-	if def.Annotate != nil {
+	if def.Annotate != nil && len(names) > 0 {
 		var err error
 		if def.Around.set() && near.items == nil {
 			if near, err = h.s.readNear(ctx, def.Around); err != nil {
@@ -187,6 +209,7 @@ func (h handler[T]) answer(ctx context.Context, w http.ResponseWriter, status in
 		if extra, err = def.Annotate(ctx, rec.Doc, near); err != nil {
 			return err
 		}
+		maps.DeleteFunc(extra, func(name string, _ any) bool { return !slices.Contains(names, name) })
 	}
 	return WriteRecord(w, status, rec, extra)
 }

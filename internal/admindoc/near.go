@@ -16,10 +16,11 @@ import (
 // the configuration partition (the languages' warnings read the levels and
 // the statuses, the level order's unranked levels the levels) names, in
 // Definition.Around, a range of the partition's sort keys that holds its
-// own item and those items. Its GET then reads the whole range with one
-// strongly consistent Query, instead of a GetItem of the section and then
-// the annotations' own Queries, and its PUT reads the stored section the
-// same way; the annotations find what was read in a Nearby.
+// own item and those items. Its PUT, and a GET that asks for the
+// annotations (include), then read the whole range with one strongly
+// consistent Query, instead of a GetItem of the section and then the
+// annotations' own Queries; the annotations find what was read in a
+// Nearby. A plain GET reads the section alone, with one GetItem.
 
 // KeyRange is a range of sort keys of the configuration partition, both
 // ends included; the zero KeyRange is none.
@@ -40,9 +41,9 @@ func (r KeyRange) holdsPrefix(prefix string) bool {
 	return r.set() && prefix != "" && r.From <= prefix && prefix+"\uffff" <= r.To
 }
 
-// Nearby is what a section's GET or PUT read of its Around range, for its
-// annotations: the items of the range, in sort-key order. The zero Nearby
-// holds nothing, and ListNear then reads for itself.
+// Nearby is what a section's PUT (or annotated GET) read of its Around
+// range, for its annotations: the items of the range, in sort-key order.
+// The zero Nearby holds nothing, and ListNear then reads for itself.
 type Nearby struct {
 	span  KeyRange
 	items []map[string]types.AttributeValue

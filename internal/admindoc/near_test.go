@@ -125,7 +125,11 @@ func TestAroundReadsTheSectionWithItsAnnotationsInOneQuery(t *testing.T) {
 	with, without := serve(Prefixes(dynamo.LevelPrefix, dynamo.StatusPrefix)), serve(KeyRange{})
 	do := func(h http.Handler, method, body, ifMatch string) string {
 		t.Helper()
-		r := httptest.NewRequest(method, "/admin/config/near", strings.NewReader(body))
+		path := "/admin/config/near"
+		if method == "GET+" { // a GET that asks for the annotation
+			method, path = "GET", path+"?include=left"
+		}
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
 		if body != "" {
 			r.Header.Set("Content-Type", "application/json")
 		}
@@ -146,11 +150,15 @@ func TestAroundReadsTheSectionWithItsAnnotationsInOneQuery(t *testing.T) {
 		}
 	}
 
-	// Never saved: the defaults, and the built-in item.
-	got := do(with, "GET", "", "")
+	// Never saved: the defaults, and the built-in item. A plain GET is the
+	// document alone, one GetItem, with or without the range.
+	got := do(with, "GET+", "", "")
 	expect("GET before a save", got, `{"named":[],"left":["Builtin"],"version":0}`, db.take(), "Query=1")
-	got = do(without, "GET", "", "")
+	got = do(without, "GET+", "", "")
 	expect("GET without Around", got, `{"named":[],"left":["Builtin"],"version":0}`, db.take(), "GetItem=1 Query=2")
+	for _, h := range []http.Handler{with, without} {
+		expect("plain GET before a save", do(h, "GET", "", ""), `{"named":[],"version":0}`, db.take(), "GetItem=1")
+	}
 
 	for _, label := range []string{"b", "a", "c"} {
 		if _, err := items.Create(ctx, nearItem{Label: label}, "admin"); err != nil {
@@ -166,8 +174,10 @@ func TestAroundReadsTheSectionWithItsAnnotationsInOneQuery(t *testing.T) {
 	got = do(with, "PUT", `{"named":["a","Other"]}`, `"0"`)
 	want := `{"named":["a","Other"],"left":["b","c","Builtin"],"updated_at":"2100-03-01T09:00:00Z","updated_by":"","version":1}`
 	expect("PUT", got, want, db.take(), "Query=1 TransactWriteItems=1")
-	expect("GET", do(with, "GET", "", ""), want, db.take(), "Query=1")
-	expect("GET without Around", do(without, "GET", "", ""), want, db.take(), "GetItem=1 Query=2")
+	expect("GET", do(with, "GET+", "", ""), want, db.take(), "Query=1")
+	expect("GET without Around", do(without, "GET+", "", ""), want, db.take(), "GetItem=1 Query=2")
+	plain := `{"named":["a","Other"],"updated_at":"2100-03-01T09:00:00Z","updated_by":"","version":1}`
+	expect("plain GET", do(with, "GET", "", ""), plain, db.take(), "GetItem=1")
 
 	// The range's other items (another section) are no collection's.
 	other := New(env, Definition[nearSection]{Section: "another", Normalize: func(*nearSection) {}, Validate: func(nearSection) error { return nil }})
@@ -175,74 +185,61 @@ func TestAroundReadsTheSectionWithItsAnnotationsInOneQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.take()
-	expect("GET with another section in the range", do(with, "GET", "", ""), want, db.take(), "Query=1")
+	expect("GET with another section in the range", do(with, "GET+", "", ""), want, db.take(), "Query=1")
 }
 
-// ListNear reads for itself when near was not read, or does not hold the
-// collection's whole range.
-func TestListNearReadsWhatNearDoesNotHold(t *testing.T) {
+// include names annotations of the section, comma-separated; an empty one
+// is a plain GET; anything else is a 422 naming include and what it may
+// hold, before any read: for a section without annotations, nothing.
+func TestIncludeNamesTheSectionsAnnotations(t *testing.T) {
 	env, _ := fixture(t)
 	db := &countingDB{API: env.Table.DB, calls: map[string]int{}}
 	env.Table.DB = db
+	env.Guard = func(h httpapi.HandlerFunc) httpapi.HandlerFunc { return h }
 	items := New(env, nearItems(dynamo.LevelPrefix, dynamo.LevelKey, nil))
 	others := New(env, nearItems(dynamo.StatusPrefix, dynamo.StatusKey, nil))
-	ctx := context.Background()
-	for _, s := range []*Store[nearItem]{items, others} {
-		if _, err := s.Create(ctx, nearItem{Label: "one"}, "admin"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sections := New(env, nearSectionDef(items, others, KeyRange{From: dynamo.LevelPrefix, To: dynamo.SectionKey("near").SK}))
-	db.take()
-	_, near, err := sections.read(ctx, "near")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if calls := db.take(); calls != "Query=1" {
-		t.Fatalf("read: %s", calls)
-	}
-	for _, c := range []struct {
-		name  string
-		store *Store[nearItem]
-		near  Nearby
-		calls string
-	}{
-		{"held", items, near, ""},
-		{"not held (statuses sort after the section)", others, near, "Query=1"},
-		{"nothing read", items, Nearby{}, "Query=1"},
-	} {
-		recs, err := c.store.ListNear(ctx, c.near)
-		if err != nil || len(recs) != 1 || recs[0].Doc.Label != "one" || recs[0].Version != 1 {
-			t.Fatalf("%s: %+v %v", c.name, recs, err)
-		}
-		if calls := db.take(); calls != c.calls {
-			t.Fatalf("%s: %q, want %q", c.name, calls, c.calls)
-		}
-	}
-}
+	rt := httpapi.NewRouter()
+	New(env, nearSectionDef(items, others, Prefixes(dynamo.LevelPrefix, dynamo.StatusPrefix))).Serve(rt)
+	New(env, Definition[nearSection]{Section: "plain", Normalize: func(*nearSection) {}, Validate: func(nearSection) error { return nil }}).Serve(rt)
 
-// An Around range is a section's, and holds the section.
-func TestAroundMustHoldItsSection(t *testing.T) {
-	for name, def := range map[string]Definition[nearItem]{
-		"on a collection": func() Definition[nearItem] {
-			d := nearItems(dynamo.LevelPrefix, dynamo.LevelKey, nil)
-			d.Around = Prefixes(dynamo.LevelPrefix, dynamo.StatusPrefix)
-			return d
-		}(),
-		"without its section": {Section: "near", Around: Prefixes(dynamo.LevelPrefix, dynamo.LevelPrefix),
-			Normalize: func(*nearItem) {}},
+	const (
+		doc       = `{"named":[],"version":0}`
+		annotated = `{"named":[],"left":[],"version":0}`
+		plainDoc  = `{"named":null,"version":0}`
+		nearRule  = "must be a comma-separated list of: left"
+		plainRule = "names nothing plain can include: its answers carry no annotations (none)"
+	)
+	for _, c := range []struct {
+		path   string
+		status int
+		want   string // the body of a 200; the include field's message of a 422
+		calls  string
+	}{
+		{"near", 200, doc, "GetItem=1"},
+		{"near?include=", 200, doc, "GetItem=1"},
+		{"near?include=left", 200, annotated, "Query=1"},
+		{"near?include=left,left", 200, annotated, "Query=1"},
+		{"near?include=right", 422, nearRule, ""},
+		{"near?include=left,", 422, nearRule, ""},
+		{"near?include=Left", 422, nearRule, ""},
+		{"near?include=left&include=x", 422, nearRule, ""},
+		{"plain", 200, plainDoc, "GetItem=1"},
+		{"plain?include=", 200, plainDoc, "GetItem=1"},
+		{"plain?include=left", 422, plainRule, ""},
+		{"plain?include=x,y", 422, plainRule, ""},
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: no panic", name)
-				}
-			}()
-			New(Env{}, def)
-		}()
-	}
-	if r := Prefixes(dynamo.LevelPrefix, dynamo.StatusPrefix); !r.holdsPrefix(dynamo.LevelPrefix) || !r.holdsPrefix(dynamo.StatusPrefix) ||
-		!r.holds(dynamo.SectionKey("languages").SK) || !r.holds(dynamo.StatusKey("zz_--99").SK) || r.holds("TOKEN#") {
-		t.Fatalf("Prefixes(LEVEL#, STATUS#) = %+v", r)
+		w := httptest.NewRecorder()
+		rt.ServeHTTP(w, httptest.NewRequest("GET", "/admin/config/"+c.path, nil))
+		got, calls := strings.TrimSpace(w.Body.String()), db.take()
+		want := c.want
+		if c.status == 422 {
+			want = `{"field":"include","message":"` + c.want + `"}`
+		}
+		if w.Code != c.status || !strings.Contains(got, want) || calls != c.calls {
+			t.Errorf("GET %s: %d %s after %q\nwant %d %s after %q", c.path, w.Code, got, calls, c.status, want, c.calls)
+		}
+		if c.status == 422 && !strings.Contains(got, `"code":"validation_failed"`) {
+			t.Errorf("GET %s: %s, want validation_failed", c.path, got)
+		}
 	}
 }

@@ -59,10 +59,10 @@ func (s *Store[T]) Restore(ctx context.Context, snapshot map[string]any, expecte
 	})
 }
 
-// WriteAnswer answers rec as the store's own GET and PUT do: the document
-// with its metadata and annotations, its version as the ETag.
+// WriteAnswer answers rec as the store's own PUT does: the document with
+// its metadata and every annotation, its version as the ETag.
 func (s *Store[T]) WriteAnswer(ctx context.Context, w http.ResponseWriter, status int, rec Record[T]) error {
-	return handler[T]{s: s}.answer(ctx, w, status, rec, Nearby{})
+	return handler[T]{s: s}.answer(ctx, w, status, rec, Nearby{}, s.def.Annotations)
 }
 
 // fromSnapshot reads a recorded document as a document of today. It is

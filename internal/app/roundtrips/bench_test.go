@@ -60,19 +60,37 @@ func BenchmarkConfigGet(b *testing.B) {
 }
 
 // BenchmarkConfigGetLanguages is GET /admin/config/languages: the section
-// and the levels and statuses its warnings need, on the table newBench
-// leaves (three sections saved, no level, the built-in status only).
+// alone, one GetItem, as every plain config GET.
 func BenchmarkConfigGetLanguages(b *testing.B) {
 	bn := newBench(b)
 	env := bn.env
 	h := env.Handler("languages")
 	bn.run(b, func() {
-		apptest.Do(b, h, apptest.Admin(http.MethodGet, "/admin/config/languages", nil, "")).Expect(b, 200)
+		res := apptest.Do(b, h, apptest.Admin(http.MethodGet, "/admin/config/languages", nil, "")).Expect(b, 200)
+		if _, ok := res.Map(b)["warnings"]; ok {
+			b.Fatalf("warnings without include: %s", res.Body)
+		}
 	})
 }
 
-// BenchmarkConfigGetLanguagesConfigured is BenchmarkConfigGetLanguages on
-// a configured stack: every section saved, three levels with two custom
+// BenchmarkConfigGetLanguagesWarnings is GET
+// /admin/config/languages?include=warnings: the section and the levels and
+// statuses its warnings need, one Query, on the table newBench leaves
+// (three sections saved, no level, the built-in status only).
+func BenchmarkConfigGetLanguagesWarnings(b *testing.B) {
+	bn := newBench(b)
+	env := bn.env
+	h := env.Handler("languages")
+	bn.run(b, func() {
+		res := apptest.Do(b, h, apptest.Admin(http.MethodGet, "/admin/config/languages?include=warnings", nil, "")).Expect(b, 200)
+		if _, ok := res.Map(b)["warnings"]; !ok {
+			b.Fatalf("no warnings: %s", res.Body)
+		}
+	})
+}
+
+// BenchmarkConfigGetLanguagesConfigured is BenchmarkConfigGetLanguagesWarnings
+// on a configured stack: every section saved, three levels with two custom
 // fields and texts in two languages, three statuses, two enabled languages
 // (the answer carries warnings).
 func BenchmarkConfigGetLanguagesConfigured(b *testing.B) {
@@ -103,8 +121,8 @@ func BenchmarkConfigGetLanguagesConfigured(b *testing.B) {
 	env.Configure("languages", "languages", map[string]any{"active": []map[string]any{{"code": "en", "enabled": true}, {"code": "de", "enabled": true}}, "default": "en"})
 	h := env.Handler("languages")
 	bn.run(b, func() {
-		res := apptest.Do(b, h, apptest.Admin(http.MethodGet, "/admin/config/languages", nil, "")).Expect(b, 200)
-		if len(res.Map(b)["warnings"].([]any)) != 2 { // kyc3 and Init lack German texts
+		res := apptest.Do(b, h, apptest.Admin(http.MethodGet, "/admin/config/languages?include=warnings", nil, "")).Expect(b, 200)
+		if w, _ := res.Map(b)["warnings"].([]any); len(w) != 2 { // kyc3 and Init lack German texts
 			b.Fatalf("warnings %s", res.Body)
 		}
 	})

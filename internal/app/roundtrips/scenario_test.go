@@ -37,6 +37,7 @@ func drive(w *world) {
 	w.admin("save documents", put, "/admin/config/documents", map[string]any{"required": []string{"passport_or_id"}},
 		etag("read documents", "/admin/config/documents"), 200)
 	w.admin("search languages", get, "/admin/languages/available?q=ger", nil, "", 200)
+	w.admin("read languages with their warnings", get, "/admin/config/languages?include=warnings", nil, "", 200)
 	w.admin("save languages", put, "/admin/config/languages", map[string]any{
 		"active": []map[string]any{{"code": "en", "enabled": true}, {"code": "de", "enabled": true}}, "default": "en",
 	}, etag("read languages", "/admin/config/languages"), 200)
@@ -70,6 +71,7 @@ func drive(w *world) {
 
 	w.admin("save the level order", put, "/admin/config/level-order", map[string]any{"levels": []string{"kyc1"}},
 		etag("read the level order", "/admin/config/level-order"), 200)
+	w.admin("read the level order with its unranked levels", get, "/admin/config/level-order?include=unranked", nil, "", 200)
 	w.admin("save verification", put, "/admin/config/verification", map[string]any{
 		"open_account_on_signup": false, "required_level": "kyc1", "required_status": "Approved",
 	}, etag("read verification", "/admin/config/verification"), 200)

@@ -102,12 +102,14 @@ type Gaps func(ctx context.Context, near admindoc.Nearby, languages []string) ([
 
 // GapsRange is the range of the configuration partition that the section
 // is read with: from the levels to the statuses, which holds the section
-// itself (LEVEL#… < SECTION#… < STATUS#…), so that GET is one Query.
+// itself (LEVEL#… < SECTION#… < STATUS#…), so that a PUT, or a GET with
+// ?include=warnings, reads all it needs in one Query.
 var GapsRange = admindoc.Prefixes(dynamo.LevelPrefix, dynamo.StatusPrefix)
 
 // Section is the section's definition; gaps finds the missing translations
-// of the enabled languages, which GET and a successful PUT report as
-// "warnings".
+// of the enabled languages, which a successful PUT, and a GET with
+// ?include=warnings, report as "warnings" (a plain GET answers the section
+// alone, with one GetItem).
 func Section(gaps Gaps) admindoc.Definition[Config] {
 	return admindoc.Definition[Config]{
 		Section:   "languages",

@@ -8,13 +8,27 @@ import (
 	"clientarea/internal/testsupport/apptest"
 )
 
-const path = "/admin/config/languages"
+const (
+	path = "/admin/config/languages"
+	// withWarnings is the section's GET that asks for its warnings (a
+	// plain GET answers the section alone).
+	withWarnings = path + "?include=warnings"
+)
 
 func TestLanguagesDefaults(t *testing.T) {
 	c := apptest.New(t).Admin("languages")
-	got := string(c.Get(path).Expect(t, 200).Body)
+	got := string(c.Get(withWarnings).Expect(t, 200).Body)
 	if want := `{"active":[{"code":"en","enabled":true}],"default":"en","version":0,"warnings":[]}` + "\n"; got != want {
 		t.Fatalf("defaults %s, want %s", got, want)
+	}
+	// A plain GET is the section alone; include names only warnings.
+	for _, p := range []string{path, path + "?include="} {
+		if got, want := string(c.Get(p).Expect(t, 200).Body), `{"active":[{"code":"en","enabled":true}],"default":"en","version":0}`+"\n"; got != want {
+			t.Fatalf("GET %s: %s, want %s", p, got, want)
+		}
+	}
+	for _, bad := range []string{"unranked", "warnings,", "warnings,x"} {
+		c.Get(path+"?include="+bad).ExpectInvalid(t, "validation_failed", "include")
 	}
 }
 
@@ -101,7 +115,7 @@ func TestEnablingALanguageWarnsAboutMissingTranslations(t *testing.T) {
 		t.Fatalf("the PUT is saved despite warnings: %v", res)
 	}
 	// An admin opening the section later sees the same gaps.
-	if again := c.Get(path).Expect(t, 200).Map(t); fmt.Sprint(again["warnings"]) != fmt.Sprint(res["warnings"]) {
+	if again := c.Get(withWarnings).Expect(t, 200).Map(t); fmt.Sprint(again["warnings"]) != fmt.Sprint(res["warnings"]) {
 		t.Fatalf("GET warnings %v, PUT warnings %v", again["warnings"], res["warnings"])
 	}
 	// Nothing missing: an empty list.
@@ -181,14 +195,14 @@ func TestWarningsNameEveryGapOfEveryEnabledLanguage(t *testing.T) {
 	if got := warningsOf(t, saved); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("PUT warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if got := warningsOf(t, c.Get(path).Expect(t, 200).Map(t)); fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := warningsOf(t, c.Get(withWarnings).Expect(t, 200).Map(t)); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("GET warnings %v, PUT's %v", got, want)
 	}
 
 	// The texts filled in elsewhere: the next GET no longer names them.
 	verification.Do("PUT", "/admin/statuses/Silent", map[string]any{"text": map[string]string{"en": "Silent", "de": "Still", "pt-BR": "Silencioso"}}, `"1"`).Expect(t, 200)
 	verification.Do("DELETE", "/admin/verification-levels/bare", nil, `"1"`).Expect(t, 204)
-	got := warningsOf(t, c.Get(path).Expect(t, 200).Map(t))
+	got := warningsOf(t, c.Get(withWarnings).Expect(t, 200).Map(t))
 	if want := "[pt-BR status Init [text] pt-BR status Review [text] de level basic [title] de level Full [description fields.iban] de status Init [text] de status Review [text]]"; fmt.Sprint(got) != want {
 		t.Fatalf("GET warnings after the changes %v\nwant %s", got, want)
 	}

@@ -12,6 +12,9 @@ const (
 	statuses = "/admin/statuses"
 	section  = "/admin/config/verification"
 	order    = "/admin/config/level-order"
+	// orderUnranked is the level order's GET that asks for its unranked
+	// levels (a plain GET answers the section alone).
+	orderUnranked = order + "?include=unranked"
 )
 
 func setup(t *testing.T) *apptest.Client {

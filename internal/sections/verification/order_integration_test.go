@@ -17,14 +17,21 @@ func orderOf(t *testing.T, answer map[string]any) (ranked, unranked string) {
 
 func TestLevelOrderDefaults(t *testing.T) {
 	c := setup(t)
-	if got, want := string(c.Get(order).Expect(t, 200).Body), `{"levels":[],"unranked":[],"version":0}`+"\n"; got != want {
+	if got, want := string(c.Get(orderUnranked).Expect(t, 200).Body), `{"levels":[],"unranked":[],"version":0}`+"\n"; got != want {
 		t.Fatalf("defaults %s, want %s", got, want)
 	}
 	c.Do("POST", levels, level("kyc2"), "").Expect(t, 201)
 	c.Do("POST", levels, level("kyc1"), "").Expect(t, 201)
-	if got, want := string(c.Get(order).Expect(t, 200).Body), `{"levels":[],"unranked":["kyc1","kyc2"],"version":0}`+"\n"; got != want {
+	if got, want := string(c.Get(orderUnranked).Expect(t, 200).Body), `{"levels":[],"unranked":["kyc1","kyc2"],"version":0}`+"\n"; got != want {
 		t.Fatalf("defaults with two levels %s, want %s", got, want)
 	}
+	// A plain GET is the section alone; include names only unranked.
+	for _, p := range []string{order, order + "?include="} {
+		if got, want := string(c.Get(p).Expect(t, 200).Body), `{"levels":[],"version":0}`+"\n"; got != want {
+			t.Fatalf("GET %s: %s, want %s", p, got, want)
+		}
+	}
+	c.Get(order+"?include=warnings").ExpectInvalid(t, "validation_failed", "include")
 }
 
 func TestLevelOrderSaves(t *testing.T) {
@@ -49,7 +56,7 @@ func TestLevelOrderSaves(t *testing.T) {
 	if ranked, unranked := orderOf(t, again); ranked != "[kyc1 kyc3 kyc2]" || unranked != "[]" || again["version"] != 2.0 {
 		t.Fatalf("saved again %v", again)
 	}
-	got := c.Get(order).Expect(t, 200).Map(t)
+	got := c.Get(orderUnranked).Expect(t, 200).Map(t)
 	if ranked, unranked := orderOf(t, got); ranked != "[kyc1 kyc3 kyc2]" || unranked != "[]" || got["updated_by"] != "dev-admin" {
 		t.Fatalf("get %v", got)
 	}
@@ -166,7 +173,7 @@ func TestUnrankedListsNewLevels(t *testing.T) {
 	c.Put(order, map[string]any{"levels": []string{"kyc1"}}, `"0"`).Expect(t, 200)
 	c.Do("POST", levels, level("kyc3"), "").Expect(t, 201)
 	c.Do("POST", levels, level("KYC2"), "").Expect(t, 201)
-	got := c.Get(order).Expect(t, 200).Map(t)
+	got := c.Get(orderUnranked).Expect(t, 200).Map(t)
 	if ranked, unranked := orderOf(t, got); ranked != "[kyc1]" || unranked != "[KYC2 kyc3]" {
 		t.Fatalf("get %v", got)
 	}
@@ -176,7 +183,7 @@ func TestUnrankedListsNewLevels(t *testing.T) {
 	}
 	// A deleted unranked level is no longer listed.
 	c.Do("DELETE", levels+"/kyc2", nil, `"1"`).Expect(t, 204)
-	if _, unranked := orderOf(t, c.Get(order).Expect(t, 200).Map(t)); unranked != "[]" {
+	if _, unranked := orderOf(t, c.Get(orderUnranked).Expect(t, 200).Map(t)); unranked != "[]" {
 		t.Fatalf("unranked %s after the delete", unranked)
 	}
 }

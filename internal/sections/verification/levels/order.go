@@ -36,9 +36,9 @@ const maxOrdered = 90
 const unranked = "unranked"
 
 // OrderSection is the level order's definition. With levels, a save checks
-// in its transaction that every listed level exists, and answers list the
-// unranked levels; levels may be nil for code that only decodes the
-// section (and never saves it).
+// in its transaction that every listed level exists, and answers (a PUT's;
+// a GET's with ?include=unranked) list the unranked levels; levels may be
+// nil for code that only decodes the section (and never saves it).
 func OrderSection(levels *admindoc.Store[Level]) admindoc.Definition[Order] {
 	def := admindoc.Definition[Order]{
 		Section:   OrderSectionName,

@@ -48,6 +48,21 @@ func BenchmarkConfigurationQuery(b *testing.B) {
 	})
 }
 
+// BenchmarkConfigurationCached is a client request's configuration read
+// through a settings.Source kept for one second (CONFIG_CACHE_SECONDS=1):
+// the fake clock stands still, so this is the kept read every request of
+// the second after the first makes; that first one is
+// BenchmarkConfigurationQuery.
+func BenchmarkConfigurationCached(b *testing.B) {
+	bn := newBench(b)
+	src := &settings.Source{Table: bn.table, Clock: bn.env.Clock, TTL: time.Second}
+	bn.run(b, func() {
+		if _, err := src.Load(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
 // BenchmarkConfigGet is GET /admin/config/general through its handler:
 // the admin check, the GetItem, the JSON answer.
 func BenchmarkConfigGet(b *testing.B) {
@@ -167,6 +182,20 @@ func BenchmarkAuthorizer(b *testing.B) {
 func BenchmarkClientGet(b *testing.B) {
 	bn := newBench(b)
 	env := bn.env
+	token := signUp(b, env)
+	h := env.Handler("me")
+	bn.run(b, func() {
+		apptest.Do(b, h, apptest.Request{Method: http.MethodGet, Path: "/me", Token: token}).Expect(b, 200)
+	})
+}
+
+// BenchmarkClientGetCached is BenchmarkClientGet with the me function
+// keeping its configuration for a second (CONFIG_CACHE_SECONDS=1): the
+// authorizer's BatchGetItem, then the profile's GetItem alone.
+func BenchmarkClientGetCached(b *testing.B) {
+	bn := newBench(b)
+	env := bn.env
+	env.Deps.Config.ConfigCacheTTL = time.Second
 	token := signUp(b, env)
 	h := env.Handler("me")
 	bn.run(b, func() {

@@ -40,6 +40,7 @@ type Kit struct {
 	Codes    *otp.Engine
 	Notify   messaging.Publisher
 	Limiter  ratelimit.Limiter
+	Config   *settings.Source // the configuration, per request or kept for CONFIG_CACHE_SECONDS
 }
 
 // New builds the kit of d; codes is the OTP engine, built with d's key.
@@ -52,6 +53,7 @@ func New(d *app.Deps, codes *otp.Engine) Kit {
 		Codes:    codes,
 		Notify:   outbound.Notifications(d),
 		Limiter:  ratelimit.Limiter{Table: d.Table},
+		Config:   &settings.Source{Table: d.Table, Clock: d.Clock, TTL: d.Config.ConfigCacheTTL},
 	}
 }
 
@@ -89,10 +91,11 @@ func (k Kit) CallerAndSettings(ctx context.Context) (clients.Client, settings.Se
 	return c, cfg, cfgErr
 }
 
-// Settings reads the configuration that governs this request (one Query,
-// read per request so that an admin's change applies at once).
+// Settings is the configuration that governs this request: one Query, read
+// per request so that an admin's change applies at once, unless the stack
+// sets CONFIG_CACHE_SECONDS (settings.Source).
 func (k Kit) Settings(ctx context.Context) (settings.Settings, error) {
-	return settings.Load(ctx, k.Table)
+	return k.Config.Load(ctx)
 }
 
 // SessionLimits are the session limits cfg sets.

@@ -1,8 +1,9 @@
 // Package settings reads, for one client request, the configuration the
 // admins saved: every section in one Query of the configuration partition,
-// normalized, with each section's defaults where it was never saved. It is
-// read at request time, never cached, so that an admin's change applies to
-// the next request of every client.
+// normalized, with each section's defaults where it was never saved. By
+// default it is read at request time, so that an admin's change applies to
+// the next request of every client; a Source with a TTL
+// (CONFIG_CACHE_SECONDS) keeps it per instance for that long instead.
 package settings
 
 import (

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"clientarea/internal/platform/logging"
 )
@@ -61,7 +63,18 @@ type Config struct {
 	// NotificationTopicARN is the SNS topic of notification events (email
 	// verification, activation letter) that a mailer subscribes to.
 	NotificationTopicARN string // NOTIFICATION_TOPIC_ARN
+
+	// ConfigCacheTTL is how long a client function's instance keeps the
+	// configuration it read (package settings). 0, the default, reads it
+	// with every request, so that an admin's change governs the next one;
+	// more trades that for fewer reads of the configuration partition: a
+	// change then reaches each instance within the TTL.
+	ConfigCacheTTL time.Duration // CONFIG_CACHE_SECONDS (0..MaxConfigCacheSeconds)
 }
+
+// MaxConfigCacheSeconds bounds CONFIG_CACHE_SECONDS: an admin's change
+// (a shorter session, mandatory 2FA) must not wait longer than this.
+const MaxConfigCacheSeconds = 300
 
 // DefaultDevAdminToken is the local admin token when none is configured.
 const DefaultDevAdminToken = "dev-admin"
@@ -100,6 +113,11 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		NotificationTopicARN:   get("NOTIFICATION_TOPIC_ARN", ""),
 	}
 	c.TranslateEnabled = c.TranslateEndpoint != "" || strings.EqualFold(get("TRANSLATE_ENABLED", ""), "true")
+	ttl, err := strconv.Atoi(get("CONFIG_CACHE_SECONDS", "0"))
+	if err != nil || ttl < 0 || ttl > MaxConfigCacheSeconds {
+		return c, fmt.Errorf("config: CONFIG_CACHE_SECONDS must be a whole number of seconds from 0 to %d", MaxConfigCacheSeconds)
+	}
+	c.ConfigCacheTTL = time.Duration(ttl) * time.Second
 	if err := devTokensInLambda(&c); err != nil {
 		return c, err
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func lookup(m map[string]string) func(string) (string, bool) {
@@ -110,5 +111,19 @@ func TestDevServiceTokenIsRefusedInLambda(t *testing.T) {
 				t.Fatalf("dev tokens %q / %q, want %q / none", cfg.DevServiceToken, cfg.DevAdminToken, c.wantToken)
 			}
 		})
+	}
+}
+
+func TestConfigCacheIsOffUnlessSetWithinItsBound(t *testing.T) {
+	for value, want := range map[string]time.Duration{"": 0, "0": 0, "1": time.Second, " 300 ": 300 * time.Second} {
+		c, err := FromLookup(lookup(map[string]string{"TABLE_NAME": "t", "CONFIG_CACHE_SECONDS": value}))
+		if err != nil || c.ConfigCacheTTL != want {
+			t.Fatalf("%q: %v %v, want %v", value, c.ConfigCacheTTL, err, want)
+		}
+	}
+	for _, bad := range []string{"-1", "301", "1.5", "1s", "ten"} {
+		if _, err := FromLookup(lookup(map[string]string{"TABLE_NAME": "t", "CONFIG_CACHE_SECONDS": bad})); err == nil || !strings.Contains(err.Error(), "CONFIG_CACHE_SECONDS") {
+			t.Fatalf("%q accepted: %v", bad, err)
+		}
 	}
 }

@@ -46,13 +46,17 @@ func bearer(headers map[string]string) string {
 }
 
 // log writes the decision's one line: INFO when admitted, WARN when
-// refused, ERROR when the sessions could not be read. Never a token.
+// refused, ERROR when the sessions could not be read, unless the caller
+// had gone away (a read cancelled with its request is INFO: nobody
+// receives the decision, and the service did not fail). Never a token.
 func (d decision) log(ctx context.Context, route, sourceIP string) {
 	level := slog.LevelWarn
-	switch d.Verdict {
-	case principal.VerdictOK:
+	switch {
+	case d.Verdict == principal.VerdictOK:
 		level = slog.LevelInfo
-	case principal.VerdictUnavailable:
+	case d.Verdict == principal.VerdictUnavailable && ctx.Err() == context.Canceled:
+		level = slog.LevelInfo
+	case d.Verdict == principal.VerdictUnavailable:
 		level = slog.LevelError
 	}
 	attrs := []slog.Attr{

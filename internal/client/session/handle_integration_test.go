@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -139,6 +140,31 @@ func TestHandleWhenTheTableIsUnreadable(t *testing.T) {
 		}
 	})
 	if len(lines) != 1 || lines[0]["level"] != slog.LevelError.String() {
+		t.Fatalf("lines %v", lines)
+	}
+}
+
+// A caller that went away (API Gateway's timeout, a client that hung up)
+// cancels the read: the decision is still "unavailable", but it is logged
+// as the cancellation it is, at INFO, not as a failure of the service.
+func TestHandleOfACancelledRequestIsNoError(t *testing.T) {
+	h := setup(t)
+	tok := h.login("c-1", principal.ScopeFull)
+	a := session.Authorizer{Table: h.table, Clock: h.clock}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	var res events.APIGatewayV2CustomAuthorizerSimpleResponse
+	lines := logtest.Capture(t, func() {
+		var err error
+		res, err = a.Handle(cancelled, authorizerRequest(route, map[string]string{"authorization": "Bearer " + tok.Token}))
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	if principal.SessionFromAuthorizer(res.Context).Verdict != principal.VerdictUnavailable {
+		t.Fatalf("Handle = %+v", res)
+	}
+	if len(lines) != 1 || lines[0]["level"] != slog.LevelInfo.String() {
 		t.Fatalf("lines %v", lines)
 	}
 }

@@ -48,17 +48,34 @@ func Jar(repoRoot string) (string, error) {
 }
 
 // Start launches DynamoDB Local and waits until it accepts connections.
+// On a port of its own choosing (opt.Port 0) it tries up to three ports:
+// another process can take a free port between the choice and the JVM's
+// bind, and the JVM then exits during start-up.
 func Start(ctx context.Context, jar string, opt Options) (*Server, error) {
-	port := opt.Port
-	if port == 0 {
-		p, err := freePort()
-		if err != nil {
+	if opt.Port != 0 {
+		if PortInUse(opt.Port) {
+			return nil, fmt.Errorf("port %d is already in use (is another DynamoDB Local or `make run` still running?)", opt.Port)
+		}
+		return start(ctx, jar, opt, opt.Port)
+	}
+	var err error
+	for range 3 {
+		var port int
+		if port, err = freePort(); err != nil {
 			return nil, err
 		}
-		port = p
-	} else if PortInUse(port) {
-		return nil, fmt.Errorf("port %d is already in use (is another DynamoDB Local or `make run` still running?)", port)
+		var s *Server
+		if s, err = start(ctx, jar, opt, port); err == nil || !errors.Is(err, errExited) {
+			return s, err
+		}
 	}
+	return nil, err
+}
+
+// errExited is a DynamoDB Local that exited before it accepted connections.
+var errExited = errors.New("DynamoDB Local exited during start-up")
+
+func start(ctx context.Context, jar string, opt Options, port int) (*Server, error) {
 	args := []string{"-Djava.library.path=" + filepath.Join(filepath.Dir(jar), "DynamoDBLocal_lib"),
 		"-jar", jar, "-port", strconv.Itoa(port), "-disableTelemetry"}
 	if opt.DBPath == "" {
@@ -94,7 +111,7 @@ func (s *Server) waitReady(ctx context.Context, port int) error {
 		select {
 		case err := <-s.done:
 			s.done <- err
-			return fmt.Errorf("DynamoDB Local exited during start-up: %v", err)
+			return fmt.Errorf("%w: %v", errExited, err)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):

@@ -189,9 +189,10 @@ func BenchmarkClientGet(b *testing.B) {
 	})
 }
 
-// BenchmarkClientGetCached is BenchmarkClientGet with the me function
-// keeping its configuration for a second (CONFIG_CACHE_SECONDS=1): the
-// authorizer's BatchGetItem, then the profile's GetItem alone.
+// BenchmarkClientGetCached is BenchmarkClientGet with the authorizer and
+// the me function keeping the configuration for a second
+// (CONFIG_CACHE_SECONDS=1): the authorizer's BatchGetItem of the session
+// alone, then the profile's GetItem alone.
 func BenchmarkClientGetCached(b *testing.B) {
 	bn := newBench(b)
 	env := bn.env

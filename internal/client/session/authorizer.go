@@ -13,6 +13,7 @@ import (
 type Authorizer struct {
 	Table dynamo.Table
 	Clock clock.Clock
+	Kept  *KeptLimits // nil: the sections are read with every decision
 }
 
 // decision is a verdict with what the log line about it says.
@@ -46,7 +47,13 @@ func (a Authorizer) decide(ctx context.Context, raw, routeKey string) decision {
 		return refused(principal.VerdictUnauthenticated, "", "malformed")
 	}
 	key := dynamo.SessionKey(tok.id)
-	items, err := dynamo.BatchGet(ctx, a.Table, []dynamo.Key{key, generalKey, securityKey}, decided)
+	readAt := a.Clock.Now()
+	lim, kept := a.Kept.get(readAt)
+	keys := []dynamo.Key{key, generalKey, securityKey}
+	if kept {
+		keys = keys[:1] // the session alone
+	}
+	items, err := dynamo.BatchGet(ctx, a.Table, keys, decided)
 	if err != nil {
 		return unavailable(tok.id, err)
 	}
@@ -61,9 +68,11 @@ func (a Authorizer) decide(ctx context.Context, raw, routeKey string) decision {
 	if !sameHash(st.rec.AccessHash, tok.hash) {
 		return refused(principal.VerdictUnauthenticated, tok.id, "wrong_secret")
 	}
-	lim, err := limitsFromItems(items[generalKey], items[securityKey])
-	if err != nil {
-		return unavailable(tok.id, err)
+	if !kept {
+		if lim, err = limitsFromItems(items[generalKey], items[securityKey]); err != nil {
+			return unavailable(tok.id, err)
+		}
+		a.Kept.keep(lim, readAt)
 	}
 	return a.judge(ctx, st, lim, routeKey)
 }

@@ -14,7 +14,7 @@ import (
 
 // Function wires the session authorizer's Lambda function.
 func Function(_ context.Context, d *app.Deps) (app.Authorizer, error) {
-	return Authorizer{Table: d.Table, Clock: d.Clock}.Handle, nil
+	return Authorizer{Table: d.Table, Clock: d.Clock, Kept: &KeptLimits{TTL: d.Config.ConfigCacheTTL}}.Handle, nil
 }
 
 // Handle is the HTTP API Lambda authorizer (payload 2.0, simple

@@ -81,12 +81,7 @@ func (c *vclient) scenario(ctx context.Context) {
 // think pauses between two steps as a person would (reading an SMS,
 // typing a code): half a second to a second and a half.
 func (c *vclient) think(ctx context.Context) bool {
-	select {
-	case <-ctx.Done():
-		return false
-	case <-time.After(500*time.Millisecond + rand.N(time.Second)):
-		return true
-	}
+	return sleep(ctx, nil, 500*time.Millisecond+rand.N(time.Second))
 }
 
 // steady keeps the client reading (profile, accounts, verification) until
@@ -97,17 +92,7 @@ func (c *vclient) steady(ctx context.Context, stop <-chan struct{}) {
 	if !c.confirmed {
 		return
 	}
-	for {
-		select {
-		case <-stop:
-			return
-		case <-ctx.Done():
-			return
-		case <-time.After(3*time.Second + rand.N(2*time.Second)):
-		}
-		if !c.r.workloadMay(4) {
-			return
-		}
+	for sleep(ctx, stop, 3*time.Second+rand.N(2*time.Second)) && c.r.workloadMay(4) {
 		c.read(withPriority(ctx, -1))
 	}
 }
@@ -125,6 +110,17 @@ func (c *vclient) flaw(op, path string, rep reply, why string) bool {
 	method, _, _ := strings.Cut(op, " ")
 	c.r.stats.unexpected(call{op: op, method: method, path: path}, c.ip, rep, why)
 	return false
+}
+
+// await waits for the message to `to` after mark and returns the part of
+// it the client needs (its code, its token); "" when none came, counted.
+func (c *vclient) await(ctx context.Context, to string, mark int, part func(outMsg) string) string {
+	msg, err := c.r.box.wait(ctx, to, mark)
+	if err != nil || part(msg) == "" {
+		c.r.noMessage.Add(1)
+		return ""
+	}
+	return part(msg)
 }
 
 func (c *vclient) signUp(ctx context.Context) bool {
@@ -156,34 +152,29 @@ func (c *vclient) retry(ctx context.Context, send func() reply) reply {
 			return rep
 		}
 		c.r.contended.Add(1)
-		select {
-		case <-ctx.Done():
+		if !sleep(ctx, nil, time.Second) {
 			return rep
-		case <-time.After(time.Second):
 		}
 	}
 }
 
 func (c *vclient) confirmEmail(ctx context.Context) bool {
-	msg, err := c.r.box.wait(ctx, c.email, c.pending.mailMark)
-	if err != nil || msg.token() == "" {
-		c.r.noMessage.Add(1)
+	token := c.await(ctx, c.email, c.pending.mailMark, outMsg.token)
+	if token == "" {
 		return false
 	}
-	ok := c.r.singleUse(ctx, "email confirmation token", 2, func(ctx context.Context) reply {
-		return c.post(ctx, "POST /auth/confirm-email", "/auth/confirm-email", "", map[string]any{"token": msg.token()},
+	return c.r.singleUse(ctx, "email confirmation token", 2, func(ctx context.Context) reply {
+		return c.post(ctx, "POST /auth/confirm-email", "/auth/confirm-email", "", map[string]any{"token": token},
 			with(200, refusals...)...)
 	}, func(rep reply) bool { return rep.ok(200) })
-	return ok
 }
 
 func (c *vclient) confirmPhone(ctx context.Context) bool {
-	msg, err := c.r.box.wait(ctx, c.phone, c.pending.smsMark)
-	if err != nil || msg.code() == "" {
-		c.r.noMessage.Add(1)
+	code := c.await(ctx, c.phone, c.pending.smsMark, outMsg.code)
+	if code == "" {
 		return false
 	}
-	body := map[string]any{"challenge_id": c.pending.challenge, "code": msg.code()}
+	body := map[string]any{"challenge_id": c.pending.challenge, "code": code}
 	c.confirmed = c.r.singleUse(ctx, "phone confirmation code", 3, func(ctx context.Context) reply {
 		return c.post(ctx, "POST /auth/confirm-phone", "/auth/confirm-phone", c.signup.token, body, with(200, refusals...)...)
 	}, func(rep reply) bool { return rep.ok(200) })
@@ -210,15 +201,14 @@ func (c *vclient) loginWithTFA(ctx context.Context) bool {
 	if m["tfa_required"] != true || challenge == "" {
 		return c.flaw("POST /auth/login", path, rep, "2FA is on, yet no tfa_required challenge")
 	}
-	msg, err := c.r.box.wait(ctx, c.phone, mark)
-	if err != nil || msg.code() == "" {
-		c.r.noMessage.Add(1)
+	code := c.await(ctx, c.phone, mark, outMsg.code)
+	if code == "" {
 		return false
 	}
 	var mu sync.Mutex
 	return c.r.singleUse(ctx, "login code", 3, func(ctx context.Context) reply {
 		return c.post(ctx, "POST /auth/login/verify", "/auth/login/verify", "",
-			map[string]any{"challenge_id": challenge, "code": msg.code()}, with(200, refusals...)...)
+			map[string]any{"challenge_id": challenge, "code": code}, with(200, refusals...)...)
 	}, func(rep reply) bool {
 		if !rep.ok(200) {
 			return false
@@ -276,16 +266,15 @@ func (c *vclient) withdrawal(ctx context.Context) bool {
 	if id == "" {
 		return c.flaw("POST /me/tfa/challenges", path, rep, "withdrawal_tfa is on, yet no challenge")
 	}
-	msg, err := c.r.box.wait(ctx, c.phone, mark)
-	if err != nil || msg.code() == "" {
-		c.r.noMessage.Add(1)
+	code := c.await(ctx, c.phone, mark, outMsg.code)
+	if code == "" {
 		return false
 	}
 	var mu sync.Mutex
 	token := ""
 	ok := c.r.singleUse(ctx, "operation code (withdraw)", 3, func(ctx context.Context) reply {
 		return c.post(ctx, "POST /me/tfa/challenges/{id}/verify", path+"/"+id+"/verify", c.token(),
-			map[string]any{"code": msg.code()}, with(200, refusals...)...)
+			map[string]any{"code": code}, with(200, refusals...)...)
 	}, func(rep reply) bool {
 		if !rep.ok(200) {
 			return false

@@ -256,17 +256,7 @@ type write struct {
 // in the version and the audit trail.
 func (r *runner) runRace(ctx context.Context, rc *race, stop <-chan struct{}) {
 	n := r.opt.admins
-	for {
-		select {
-		case <-stop:
-			return
-		case <-ctx.Done():
-			return
-		case <-time.After(250 * time.Millisecond): // admins are few; they still race every round
-		}
-		if !r.workloadMay(2 * n) {
-			return
-		}
+	for sleep(ctx, stop, 250*time.Millisecond) && r.workloadMay(2*n) { // admins are few; they still race every round
 		versions := make([]int64, n)
 		parallel(n, func(i int) {
 			versions[i] = -1
@@ -304,14 +294,7 @@ func (r *runner) readConfig(ctx context.Context, stop <-chan struct{}) {
 	names := append(slices.Clone(savedSections), "languages")
 	for {
 		for _, name := range names {
-			select {
-			case <-stop:
-				return
-			case <-ctx.Done():
-				return
-			case <-time.After(200 * time.Millisecond):
-			}
-			if !r.workloadMay(1) {
+			if !sleep(ctx, stop, 200*time.Millisecond) || !r.workloadMay(1) {
 				return
 			}
 			_, _ = r.getSection(ctx, name)

@@ -87,6 +87,11 @@ func (r reply) json() map[string]any {
 	return m
 }
 
+// post sends a POST of body to path from ip (the route: "POST "+path).
+func (r *runner) post(ctx context.Context, ip netip.Addr, path, token string, body any, expect ...int) reply {
+	return r.do(ctx, ip, call{op: "POST " + path, method: http.MethodPost, path: path, token: token, body: body, expect: expect})
+}
+
 // do sends c from ip, counts it in the stats and returns the answer.
 func (r *runner) do(ctx context.Context, ip netip.Addr, c call) reply {
 	if r.budget.Add(-1) < 0 {

@@ -39,6 +39,9 @@ type outMsg struct {
 	At      time.Time `json:"at"`
 }
 
+// key tells one message from every other: when, to whom, what.
+func (m outMsg) key() string { return m.At.Format(time.RFC3339Nano) + "|" + m.To + "|" + m.Message }
+
 // outboxKeeps is how many messages the dev server's outbox remembers.
 const outboxKeeps = 500
 
@@ -57,10 +60,7 @@ func (o *outbox) run(ctx context.Context) {
 			pause = 40 * time.Millisecond
 		}
 		o.mu.Unlock()
-		select {
-		case <-ctx.Done():
-		case <-time.After(pause):
-		}
+		sleep(ctx, nil, pause)
 	}
 }
 
@@ -88,18 +88,17 @@ func (o *outbox) poll(ctx context.Context) {
 	if o.polls == 1 {
 		// What was there before the run: known, never counted.
 		for _, m := range page.Items {
-			o.seen[m.At.Format(time.RFC3339Nano)+"|"+m.To+"|"+m.Message] = true
+			o.seen[m.key()] = true
 		}
 		return
 	}
 	fresh := 0
 	for i := len(page.Items) - 1; i >= 0; i-- { // oldest first
 		m := page.Items[i]
-		key := m.At.Format(time.RFC3339Nano) + "|" + m.To + "|" + m.Message
-		if o.seen[key] {
+		if o.seen[m.key()] {
 			continue
 		}
-		o.seen[key] = true
+		o.seen[m.key()] = true
 		fresh++
 		o.byTo[m.To] = append(o.byTo[m.To], m)
 		if m.Channel == "sms" {
@@ -132,6 +131,15 @@ func (o *outbox) count(to string, from int) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return max(0, len(o.byTo[to])-from)
+}
+
+// total is how many messages went to these recipients in all.
+func (o *outbox) total(to ...string) int {
+	n := 0
+	for _, t := range to {
+		n += o.count(t, 0)
+	}
+	return n
 }
 
 // wait returns the first message to `to` at or after index from.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/netip"
 	"sync"
 )
@@ -20,9 +19,34 @@ type probe struct {
 	held     bool
 	ran      bool
 	cut      bool // the deadline cut it off: its counts are partial
+
+	mu sync.Mutex // guards the counts while the probe's requests run at once
 }
 
-func (p probe) String() string {
+// tally counts one answer: admitted when it has status ok, refused when a
+// 429, other otherwise. It reports whether the answer was admitted.
+func (p *probe) tally(rep reply, ok int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case rep.ok(ok):
+		p.admitted++
+		return true
+	case rep.ok(429):
+		p.refused++
+	default:
+		p.other++
+	}
+	return false
+}
+
+// within reports whether the probe admitted no more than its limit, and
+// no more SMS reached the outbox, where those are counted.
+func (p *probe) within() bool {
+	return p.admitted <= p.limit && p.sent <= p.limit
+}
+
+func (p *probe) String() string {
 	s := fmt.Sprintf("admitted %d of at most %d, refused %d", p.admitted, p.limit, p.refused)
 	if p.other > 0 {
 		s += fmt.Sprintf(", other %d", p.other)
@@ -76,37 +100,23 @@ func (r *runner) prober(block int, name string) *vclient {
 // sign-up limit allows, each with a phone: the sign-ups hold the sign-up
 // limit, their confirmation SMS the per-address SMS budget (smaller).
 func (r *runner) probeSignupsPerIP(ctx context.Context) *probe {
-	p := &probe{name: "sign-ups per source address (auth, fixed)", limit: r.lim.signupsPerIP, ran: true}
-	sms := probe{limit: r.lim.ipHour}
+	p := &probe{name: "sign-ups per source address (auth, fixed)", limit: r.lim.signupsPerIP, sent: -1, ran: true}
+	sms := &probe{limit: r.lim.ipHour} // their confirmation SMS: admitted counts the phone challenges
 	ip := r.addr(blockSignupIP, r.probeHost)
 	n := r.lim.signupsPerIP + 5
 	phones := make([]string, n)
-	var mu sync.Mutex
 	r.together(ctx, n, func(ctx context.Context, i int) {
 		c := r.newClient(ip, fmt.Sprintf("probe-ip%d", i))
 		phones[i] = c.phone
 		rep := c.post(ctx, "POST /auth/signup", "/auth/signup", "",
 			map[string]any{"email": c.email, "password": c.password, "phone": c.phone}, 201, 429)
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case rep.ok(201):
-			p.admitted++
-			if str(rep.json(), "phone_challenge", "challenge_id") != "" {
-				sms.admitted++
-			}
-		case rep.ok(429):
-			p.refused++
-		default:
-			p.other++
+		if p.tally(rep, 201) && str(rep.json(), "phone_challenge", "challenge_id") != "" {
+			sms.tally(rep, 201)
 		}
 	})
 	r.later(func() {
-		for _, ph := range phones {
-			sms.sent += r.box.count(ph, 0)
-		}
-		p.sent = -1
-		p.held = p.admitted <= p.limit && sms.admitted <= sms.limit && sms.sent <= sms.limit
+		sms.sent = r.box.total(phones...)
+		p.held = p.within() && sms.within()
 		p.note = fmt.Sprintf("their confirmation SMS (sms.ip_sends_per_hour %d): %d challenges, %d in the outbox",
 			sms.limit, sms.admitted, sms.sent)
 	})
@@ -134,7 +144,6 @@ func (r *runner) probePerNumber(ctx context.Context) *probe {
 	attempts = append(attempts, attempt{"login", "login"}, attempt{"login", "login"},
 		attempt{"password_reset", "reset"}, attempt{"password_reset", "reset"})
 	perPurpose := map[string]int{}
-	var mu sync.Mutex
 	r.together(ctx, len(attempts), func(ctx context.Context, i int) {
 		a := attempts[i]
 		ip := r.addr(blockNumber, 2+i)
@@ -142,19 +151,16 @@ func (r *runner) probePerNumber(ctx context.Context) *probe {
 		admitted := false
 		switch a.kind {
 		case "challenge":
-			rep = r.do(ctx, ip, call{op: "POST /me/tfa/challenges", method: http.MethodPost, path: "/me/tfa/challenges",
-				token: c.signup.token, body: map[string]any{"operation": a.purpose}, expect: []int{202, 429}})
+			rep = r.post(ctx, ip, "/me/tfa/challenges", c.signup.token, map[string]any{"operation": a.purpose}, 202, 429)
 			admitted = rep.ok(202)
 		case "login":
-			rep = r.do(ctx, ip, call{op: "POST /auth/login", method: http.MethodPost, path: "/auth/login",
-				body: map[string]any{"email": c.email, "password": c.password}, expect: []int{200, 429}})
+			rep = r.post(ctx, ip, "/auth/login", "", map[string]any{"email": c.email, "password": c.password}, 200, 429)
 			admitted = rep.ok(200) && rep.json()["tfa_required"] == true
 		case "reset": // 202 whatever happened: only the outbox tells
-			rep = r.do(ctx, ip, call{op: "POST /auth/password-reset", method: http.MethodPost, path: "/auth/password-reset",
-				body: map[string]any{"email": c.email}, expect: []int{202}})
+			rep = r.post(ctx, ip, "/auth/password-reset", "", map[string]any{"email": c.email}, 202)
 		}
-		mu.Lock()
-		defer mu.Unlock()
+		p.mu.Lock()
+		defer p.mu.Unlock()
 		switch {
 		case admitted:
 			p.admitted++
@@ -175,7 +181,7 @@ func (r *runner) probePerNumber(ctx context.Context) *probe {
 				twice = append(twice, purpose)
 			}
 		}
-		p.held = p.admitted <= p.limit && p.sent <= p.limit && len(twice) == 0
+		p.held = p.within() && len(twice) == 0
 		p.note = fmt.Sprintf("admitted twice within the cooldown: %v (want none); password-reset codes count only in the outbox", twice)
 	})
 	return p
@@ -193,29 +199,14 @@ func (r *runner) probePerSubject(ctx context.Context) *probe {
 	}
 	n := r.lim.subjectHour + 5
 	phones := make([]string, n)
-	var mu sync.Mutex
 	r.together(ctx, n, func(ctx context.Context, i int) {
 		phones[i] = r.newPhone()
-		rep := r.do(ctx, r.addr(blockSubject, 2+i), call{op: "POST /me/phone", method: http.MethodPost, path: "/me/phone",
-			token: c.signup.token, body: map[string]any{"phone": phones[i]}, expect: []int{202, 429}})
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case rep.ok(202):
-			p.admitted++
-		case rep.ok(429):
-			p.refused++
-		default:
-			p.other++
-		}
+		p.tally(r.post(ctx, r.addr(blockSubject, 2+i), "/me/phone", c.signup.token, map[string]any{"phone": phones[i]}, 202, 429), 202)
 	})
 	p.admitted++ // the sign-up's code
 	r.later(func() {
-		p.sent = r.box.count(c.phone, 0)
-		for _, ph := range phones {
-			p.sent += r.box.count(ph, 0)
-		}
-		p.held = p.admitted <= p.limit && p.sent <= p.limit
+		p.sent = r.box.total(c.phone) + r.box.total(phones...)
+		p.held = p.within()
 	})
 	return p
 }
@@ -227,25 +218,13 @@ func (r *runner) probeLoginsPerIP(ctx context.Context) *probe {
 	ip := r.addr(blockLoginIP, r.probeHost)
 	const workers = 10
 	n := r.lim.loginsPerIP + 10
-	var mu sync.Mutex
 	parallel(workers, func(w int) {
 		for i := w; i < n; i += workers {
-			rep := r.do(ctx, ip, call{op: "POST /auth/login", method: http.MethodPost, path: "/auth/login",
-				body:   map[string]any{"email": fmt.Sprintf("lt%s-nobody%d@example.com", r.id, i), "password": "not-the-password-1"},
-				expect: []int{401, 429}})
-			mu.Lock()
-			switch {
-			case rep.ok(401):
-				p.admitted++
-			case rep.ok(429):
-				p.refused++
-			default:
-				p.other++
-			}
-			mu.Unlock()
+			p.tally(r.post(ctx, ip, "/auth/login", "",
+				map[string]any{"email": fmt.Sprintf("lt%s-nobody%d@example.com", r.id, i), "password": "not-the-password-1"}, 401, 429), 401)
 		}
 	})
-	p.held = p.admitted <= p.limit
+	p.held = p.within()
 	return p
 }
 
@@ -260,25 +239,13 @@ func (r *runner) probeLockout(ctx context.Context) *probe {
 		return p
 	}
 	n := 2 * r.lim.maxFailedLogins
-	var mu sync.Mutex
 	r.together(ctx, n, func(ctx context.Context, i int) {
-		rep := r.do(ctx, r.addr(blockLockout, 2+i), call{op: "POST /auth/login", method: http.MethodPost, path: "/auth/login",
-			body: map[string]any{"email": c.email, "password": "wrong-" + c.password}, expect: []int{401, 429}})
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case rep.ok(401):
-			p.admitted++
-		case rep.ok(429):
-			p.refused++
-		default:
-			p.other++
-		}
+		p.tally(r.post(ctx, r.addr(blockLockout, 2+i), "/auth/login", "",
+			map[string]any{"email": c.email, "password": "wrong-" + c.password}, 401, 429), 401)
 	})
-	rep := r.do(ctx, r.addr(blockLockout, 2+n), call{op: "POST /auth/login", method: http.MethodPost, path: "/auth/login",
-		body: map[string]any{"email": c.email, "password": c.password}, expect: []int{429}})
+	rep := r.post(ctx, r.addr(blockLockout, 2+n), "/auth/login", "", map[string]any{"email": c.email, "password": c.password}, 429)
 	p.note = fmt.Sprintf("the right password then: %d %s (want 429 locked)", rep.status, rep.code)
-	p.held = p.admitted <= p.limit && rep.ok(429)
+	p.held = p.within() && rep.ok(429)
 	return p
 }
 
@@ -301,26 +268,15 @@ func (r *runner) probeAttempts(ctx context.Context) *probe {
 	}
 	right := msg.code()
 	n := r.lim.otpMaxAttempts + 3
-	var mu sync.Mutex
 	r.together(ctx, n, func(ctx context.Context, i int) {
 		wrong := fmt.Sprintf("%06d", (atoi(right)+1+i*7919)%1000000)
-		rep := r.do(ctx, r.addr(blockAttempts, 2+i), call{op: "POST /auth/login/verify", method: http.MethodPost,
-			path: "/auth/login/verify", body: map[string]any{"challenge_id": challenge, "code": wrong}, expect: []int{400, 429}})
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case rep.ok(400):
-			p.admitted++
-		case rep.ok(429):
-			p.refused++
-		default:
-			p.other++
-		}
+		p.tally(r.post(ctx, r.addr(blockAttempts, 2+i), "/auth/login/verify", "",
+			map[string]any{"challenge_id": challenge, "code": wrong}, 400, 429), 400)
 	})
-	last := r.do(ctx, r.addr(blockAttempts, 2+n), call{op: "POST /auth/login/verify", method: http.MethodPost,
-		path: "/auth/login/verify", body: map[string]any{"challenge_id": challenge, "code": right}, expect: []int{429}})
+	last := r.post(ctx, r.addr(blockAttempts, 2+n), "/auth/login/verify", "",
+		map[string]any{"challenge_id": challenge, "code": right}, 429)
 	p.note = fmt.Sprintf("the right code then: %d %s (want 429 otp_attempts_exhausted)", last.status, last.code)
-	p.held = p.admitted <= p.limit && last.ok(429)
+	p.held = p.within() && last.ok(429)
 	return p
 }
 
@@ -330,28 +286,14 @@ func (r *runner) probeTestSMS(ctx context.Context) *probe {
 	p := &probe{name: "admin test SMS per admin (sms.test_sms_per_hour)", limit: r.lim.testSMSHour, ran: true}
 	n := r.lim.testSMSHour + 3
 	phones := make([]string, n)
-	var mu sync.Mutex
 	r.together(ctx, n, func(ctx context.Context, i int) {
 		phones[i] = r.newPhone()
-		rep := r.do(ctx, r.addr(blockTestSMS, 1+i), call{op: "POST /admin/config/security/test-sms", method: http.MethodPost,
-			path: "/admin/config/security/test-sms", token: r.opt.adminToken,
-			body: map[string]any{"phone": phones[i], "language": "en"}, expect: []int{202, 429}})
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case rep.ok(202):
-			p.admitted++
-		case rep.ok(429):
-			p.refused++
-		default:
-			p.other++
-		}
+		p.tally(r.post(ctx, r.addr(blockTestSMS, 1+i), "/admin/config/security/test-sms", r.opt.adminToken,
+			map[string]any{"phone": phones[i], "language": "en"}, 202, 429), 202)
 	})
 	r.later(func() {
-		for _, ph := range phones {
-			p.sent += r.box.count(ph, 0)
-		}
-		p.held = p.admitted <= p.limit && p.sent <= p.limit
+		p.sent = r.box.total(phones...)
+		p.held = p.within()
 		p.note = "the admin's earlier test SMS within the hour count too"
 	})
 	return p
@@ -385,26 +327,15 @@ func (r *runner) probeStack(ctx context.Context, done []*vclient) *probe {
 	for i, c := range done[:n] {
 		marks[i] = r.box.mark(c.phone)
 	}
-	var mu sync.Mutex
 	r.together(ctx, n, func(ctx context.Context, i int) {
 		c := done[i]
-		rep := c.post(ctx, "POST /me/tfa/challenges", "/me/tfa/challenges", c.token(), map[string]any{"operation": "exchange"}, 202, 429)
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case rep.ok(202):
-			p.admitted++
-		case rep.ok(429):
-			p.refused++
-		default:
-			p.other++
-		}
+		p.tally(c.post(ctx, "POST /me/tfa/challenges", "/me/tfa/challenges", c.token(), map[string]any{"operation": "exchange"}, 202, 429), 202)
 	})
 	r.box.poll(ctx)
 	for i, c := range done[:n] {
 		p.sent += r.box.count(c.phone, marks[i])
 	}
-	p.held = p.admitted <= p.limit && p.sent <= p.limit
+	p.held = p.within()
 	p.note = fmt.Sprintf("%d clients asked at once", n)
 	return p
 }

@@ -92,6 +92,21 @@ func (r *runner) workloadMay(n int) bool {
 	return !r.stopped.Load() && time.Now().Before(r.mainEnd) && r.budget.Load() > int64(checkReserve+n)
 }
 
+// sleep waits d and reports true; false as soon as ctx ends or stop
+// closes (a nil stop never does).
+func sleep(ctx context.Context, stop <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-stop:
+		return false
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
 func (r *runner) reached(stage int) { r.funnel[stage].Add(1) }
 
 // later runs f after the workload, once the outbox has been read a last time.
@@ -243,9 +258,7 @@ func (r *runner) run(parent context.Context) bool {
 	probesDone.Add(1)
 	go func() {
 		defer probesDone.Done()
-		select {
-		case <-time.After(2 * time.Second):
-		case <-work.Done():
+		if !sleep(work, nil, 2*time.Second) {
 			return
 		}
 		probes = r.probes(withPriority(work, highPriority))
@@ -260,10 +273,7 @@ func (r *runner) run(parent context.Context) bool {
 		bg.Add(1)
 		go func() {
 			defer bg.Done()
-			select {
-			case <-time.After(time.Duration(i) * r.opt.ramp / time.Duration(len(clients))):
-			case <-work.Done():
-			}
+			sleep(work, nil, time.Duration(i)*r.opt.ramp/time.Duration(len(clients)))
 			c.scenario(work)
 			scenarios.Done()
 			c.steady(work, stop)

@@ -55,7 +55,7 @@ func BenchmarkConfigurationQuery(b *testing.B) {
 // BenchmarkConfigurationQuery.
 func BenchmarkConfigurationCached(b *testing.B) {
 	bn := newBench(b)
-	src := &settings.Source{Table: bn.table, Clock: bn.env.Clock, TTL: time.Second}
+	src := settings.NewSource(bn.table, bn.env.Clock, time.Second)
 	bn.run(b, func() {
 		if _, err := src.Load(context.Background()); err != nil {
 			b.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/kept"
 	"clientarea/internal/platform/principal"
 )
 
@@ -15,6 +16,14 @@ type Authorizer struct {
 	Clock clock.Clock
 	Kept  *KeptLimits // nil: the sections are read with every decision
 }
+
+// KeptLimits are the session limits (from the general and security
+// sections) an authorizer instance keeps for the stack's
+// CONFIG_CACHE_SECONDS after reading them, so that its decisions within
+// the TTL read the session alone, as the client functions keep their
+// configuration (settings.Source). An admin's change to session_minutes or
+// absolute_session_hours then reaches the instance within the TTL.
+type KeptLimits = kept.Value[Limits]
 
 // decision is a verdict with what the log line about it says.
 type decision struct {
@@ -48,7 +57,7 @@ func (a Authorizer) decide(ctx context.Context, raw, routeKey string) decision {
 	}
 	key := dynamo.SessionKey(tok.id)
 	readAt := a.Clock.Now()
-	lim, kept := a.Kept.get(readAt)
+	lim, kept := a.Kept.Get(readAt)
 	keys := []dynamo.Key{key, generalKey, securityKey}
 	if kept {
 		keys = keys[:1] // the session alone
@@ -72,7 +81,7 @@ func (a Authorizer) decide(ctx context.Context, raw, routeKey string) decision {
 		if lim, err = limitsFromItems(items[generalKey], items[securityKey]); err != nil {
 			return unavailable(tok.id, err)
 		}
-		a.Kept.keep(lim, readAt)
+		a.Kept.Keep(lim, readAt)
 	}
 	return a.judge(ctx, st, lim, routeKey)
 }

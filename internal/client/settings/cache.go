@@ -2,18 +2,16 @@ package settings
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"clientarea/internal/platform/clock"
 	"clientarea/internal/platform/dynamo"
+	"clientarea/internal/platform/kept"
 )
 
 // Source is where a client function gets the configuration of a request:
 // read from the table, or, with a TTL, kept for that long by the instance
-// that read it. A Lambda instance serves one request at a time, so it
-// reads at most once per TTL; the local server's concurrent requests may
-// read a few times at the boundary, which only costs reads.
+// that read it (package kept).
 //
 // With TTL 0 (the default, CONFIG_CACHE_SECONDS unset) every request reads
 // it, and an admin's change governs the next request of every client.
@@ -22,43 +20,28 @@ import (
 // within T. Only the sections are kept: sessions, profiles, tokens and
 // budgets are read per request whatever T is.
 type Source struct {
-	Table dynamo.Table
-	Clock clock.Clock
-	TTL   time.Duration
+	table dynamo.Table
+	clock clock.Clock
+	kept  kept.Value[Settings]
+}
 
-	mu     sync.Mutex
-	kept   Settings
-	readAt time.Time
-	valid  bool
+// NewSource returns the configuration of table, kept for ttl (0: read
+// with every request).
+func NewSource(table dynamo.Table, clk clock.Clock, ttl time.Duration) *Source {
+	return &Source{table: table, clock: clk, kept: kept.Value[Settings]{TTL: ttl}}
 }
 
 // Load returns the configuration that governs a request now. The value is
 // shared by the requests of its TTL: treat it as read-only.
 func (s *Source) Load(ctx context.Context) (Settings, error) {
-	if s.TTL <= 0 {
-		return Load(ctx, s.Table)
-	}
-	now := s.Clock.Now()
-	if cfg, ok := s.fresh(now); ok {
+	now := s.clock.Now()
+	if cfg, ok := s.kept.Get(now); ok {
 		return cfg, nil
 	}
-	cfg, err := Load(ctx, s.Table)
+	cfg, err := Load(ctx, s.table)
 	if err != nil {
 		return cfg, err // nothing kept: the next request reads again
 	}
-	s.mu.Lock()
-	s.kept, s.readAt, s.valid = cfg, now, true
-	s.mu.Unlock()
+	s.kept.Keep(cfg, now)
 	return cfg, nil
-}
-
-// fresh returns what was kept, if it was read less than TTL before now. A
-// clock that went back counts as stale.
-func (s *Source) fresh(now time.Time) (Settings, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.valid || now.Before(s.readAt) || now.Sub(s.readAt) >= s.TTL {
-		return Settings{}, false
-	}
-	return s.kept, true
 }

@@ -29,8 +29,8 @@ func TestSourceKeepsTheConfigurationForItsTTL(t *testing.T) {
 	env := apptest.New(t)
 	saveSessionMinutes(env, 30)
 	const ttl = time.Minute
-	cached := &settings.Source{Table: env.Deps.Table, Clock: env.Clock, TTL: ttl}
-	uncached := &settings.Source{Table: env.Deps.Table, Clock: env.Clock}
+	cached := settings.NewSource(env.Deps.Table, env.Clock, ttl)
+	uncached := settings.NewSource(env.Deps.Table, env.Clock, 0)
 	readAt := env.Clock.Now()
 	if got := sessionMinutes(t, cached); got != 30 {
 		t.Fatalf("first read: %d", got)

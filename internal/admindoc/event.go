@@ -25,16 +25,13 @@ import (
 // token) or unmasked phone numbers: the trail keeps them for as long as
 // the table keeps it.
 func RecordEvent(ctx context.Context, t dynamo.Table, section, actor string, at time.Time, details map[string]any) error {
-	if section == "" || actor == "" {
-		return errors.New("record audit event: section and actor are required")
-	}
-	entry, err := auditCheck(change{section: section, actor: actor, at: at, after: details})
+	item, err := EventItem(t, section, actor, at, details)
 	if err != nil {
-		return fmt.Errorf("record %s audit event: %w", section, err)
+		return err
 	}
-	put := entry.Item.Put
+	put := item.Put
 	_, err = t.DB.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(t.Name), Item: put.Item, ConditionExpression: put.ConditionExpression,
+		TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression,
 	})
 	if err != nil {
 		return fmt.Errorf("record %s audit event: %w", section, err)

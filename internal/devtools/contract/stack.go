@@ -14,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"clientarea/internal/devtools/dynamolocal"
 )
 
 // devServer is the dev server of `make run`, started for the run.
@@ -29,7 +31,7 @@ type devServer struct {
 // waits until it answers.
 func startDevServer(ctx context.Context, bin string, port int, env map[string]string, logPath string) (*devServer, error) {
 	if port == 0 {
-		p, err := freePort()
+		p, err := dynamolocal.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -149,13 +151,4 @@ func translateText(w http.ResponseWriter, r *http.Request) {
 		"SourceLanguageCode": in.SourceLanguageCode,
 		"TargetLanguageCode": in.TargetLanguageCode,
 	})
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -61,7 +61,7 @@ func Start(ctx context.Context, jar string, opt Options) (*Server, error) {
 	var err error
 	for range 3 {
 		var port int
-		if port, err = freePort(); err != nil {
+		if port, err = FreePort(); err != nil {
 			return nil, err
 		}
 		var s *Server
@@ -137,7 +137,9 @@ func (s *Server) Stop() {
 	}
 }
 
-func freePort() (int, error) {
+// FreePort is a loopback port nothing listens on now (another process may
+// take it before the caller binds it).
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("find a free port: %w", err)

@@ -125,16 +125,12 @@ func GetAuditEntry(ctx context.Context, t dynamo.Table, id string) (AuditEntry, 
 	if !ok {
 		return AuditEntry{}, notFound
 	}
-	out, err := t.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(t.Name),
-		Key:            at.key().KeyAttrs(),
-		ConsistentRead: aws.Bool(true),
-	})
+	item, err := t.Get(ctx, at.key())
 	if err != nil {
 		return AuditEntry{}, fmt.Errorf("get audit entry of %s: %w", at.section, err)
 	}
-	if out.Item == nil {
+	if item == nil {
 		return AuditEntry{}, notFound
 	}
-	return decodeAudit(out.Item)
+	return decodeAudit(item)
 }

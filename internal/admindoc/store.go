@@ -48,21 +48,17 @@ func (s *Store[T]) Get(ctx context.Context, label string) (Record[T], error) {
 	if !s.def.ValidLabel(label) {
 		return Record[T]{}, s.NotFound(label)
 	}
-	out, err := s.env.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(s.env.Table.Name),
-		Key:            s.def.Key(label).KeyAttrs(),
-		ConsistentRead: aws.Bool(true),
-	})
+	item, err := s.env.Table.Get(ctx, s.def.Key(label))
 	if err != nil {
 		return Record[T]{}, fmt.Errorf("load %s: %w", s.def.what(label), err)
 	}
-	if out.Item == nil {
+	if item == nil {
 		if b, ok := s.def.builtin(label); ok {
 			return Record[T]{Doc: b}, nil
 		}
 		return Record[T]{}, s.NotFound(label)
 	}
-	return s.decode(out.Item, label)
+	return s.decode(item, label)
 }
 
 // decode reads a stored item onto the defaults of a section (fields an

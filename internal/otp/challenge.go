@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/platform/apperr"
@@ -148,12 +147,11 @@ func (e *Engine) get(ctx context.Context, id string) (item, error) {
 	if !validID(id) {
 		return item{}, expiredOrUnknown()
 	}
-	out, err := e.table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(e.table.Name),
-		Key: dynamo.OTPKey(id).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	av, err := e.table.Get(ctx, dynamo.OTPKey(id))
 	if err != nil {
 		return item{}, fmt.Errorf("load otp challenge: %w", err)
 	}
-	return decodeChallenge(id, out.Item)
+	return decodeChallenge(id, av)
 }
 
 // decodeChallenge is challenge id from its stored item (nil: none).

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/platform/apperr"
@@ -54,12 +53,11 @@ func (e *Engine) subjectKey(purpose Purpose, subject string) dynamo.Key {
 
 func (e *Engine) loadSubject(ctx context.Context, purpose Purpose, subject string) (subjectState, error) {
 	key := e.subjectKey(purpose, subject)
-	out, err := e.table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(e.table.Name),
-		Key: key.KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	item, err := e.table.Get(ctx, key)
 	if err != nil {
 		return subjectState{}, fmt.Errorf("load otp subject: %w", err)
 	}
-	return decodeSubject(key, out.Item)
+	return decodeSubject(key, item)
 }
 
 // decodeSubject is the state of the subject item key from the item (nil:

@@ -1,9 +1,9 @@
 package accounts
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"time"
+
+	"clientarea/internal/client/clients"
 )
 
 // Kinds of account.
@@ -57,7 +57,7 @@ type spec struct {
 // newAccount is the account s opens for clientID at now: active when the
 // General section activates accounts on creation, else pending.
 func newAccount(clientID string, s spec, activate bool, now time.Time) Account {
-	a := Account{ID: newID(), ClientID: clientID, Kind: s.kind, Currency: s.currency, Status: Pending,
+	a := Account{ID: clients.NewID(), ClientID: clientID, Kind: s.kind, Currency: s.currency, Status: Pending,
 		Balance: LiveOpeningBalance, CreatedAt: now.UTC(), OpenedBy: s.openedBy}
 	if s.kind == Demo {
 		a.Balance = DemoBalance
@@ -67,13 +67,6 @@ func newAccount(clientID string, s spec, activate bool, now time.Time) Account {
 		a.Status, a.ActivatedAt = Active, &at
 	}
 	return a
-}
-
-// newID returns a new account id: 128 random bits, hex.
-func newID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
-	return hex.EncodeToString(b)
 }
 
 // validID reports whether id has the form of the ids this service makes

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"clientarea/internal/client/clients"
+	"clientarea/internal/client/kit"
 	"clientarea/internal/client/settings"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
@@ -76,13 +77,8 @@ func (s *service) getMine(w http.ResponseWriter, r *http.Request) error {
 		}
 		return notFound()
 	}
-	_, a, err := s.opener.store().clientAndAccount(ctx, principal.SessionOf(ctx).ClientID, id)
-	switch {
-	case errors.Is(err, clients.ErrNotFound):
-		return callerGone()
-	case errors.Is(err, errNoAccount):
-		return notFound()
-	case err != nil:
+	_, a, err := s.clientAndAccount(ctx, principal.SessionOf(ctx).ClientID, id, kit.CallerGone)
+	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -140,10 +136,19 @@ func (s *service) client(ctx context.Context, id string) (clients.Client, error)
 	return c, err
 }
 
-// callerGone is kit.Caller's answer for a session whose client no longer
-// exists, for the routes that read the profile with other items.
-func callerGone() error {
-	return apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
+// clientAndAccount reads clientID's profile and its account accountID
+// together (store.clientAndAccount): a missing client is answered with
+// noSuchClient, whatever the account; a missing account is 404 not_found.
+func (s *service) clientAndAccount(ctx context.Context, clientID, accountID string,
+	noSuchClient func() error) (clients.Client, Account, error) {
+	c, a, err := s.opener.store().clientAndAccount(ctx, clientID, accountID)
+	switch {
+	case errors.Is(err, clients.ErrNotFound):
+		return c, a, noSuchClient()
+	case errors.Is(err, errNoAccount):
+		return c, a, notFound()
+	}
+	return c, a, err
 }
 
 func noClient() error { return apperr.New(apperr.NotFound, "not_found", "there is no such client") }
@@ -170,13 +175,8 @@ func (s *service) activate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return notFound()
 	}
-	c, account, err := s.opener.store().clientAndAccount(ctx, id, accountID)
-	switch {
-	case errors.Is(err, clients.ErrNotFound):
-		return noClient()
-	case errors.Is(err, errNoAccount):
-		return notFound()
-	case err != nil:
+	c, account, err := s.clientAndAccount(ctx, id, accountID, noClient)
+	if err != nil {
 		return err
 	}
 	cfg, err := s.Settings(ctx)

@@ -76,16 +76,15 @@ func (s store) list(ctx context.Context, clientID string) ([]Account, error) {
 
 // get returns one account of clientID, or errNoAccount.
 func (s store) get(ctx context.Context, clientID, accountID string) (Account, error) {
-	out, err := s.table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: s.name(),
-		Key: dynamo.AccountKey(clientID, accountID).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	item, err := s.table.Get(ctx, dynamo.AccountKey(clientID, accountID))
 	if err != nil {
 		return Account{}, fmt.Errorf("read account: %w", err)
 	}
-	if out.Item == nil {
+	if item == nil {
 		return Account{}, errNoAccount
 	}
 	var a Account
-	if err := dynamo.UnmarshalItem(out.Item, &a); err != nil {
+	if err := dynamo.UnmarshalItem(item, &a); err != nil {
 		return Account{}, apperr.Internalf("decode account", err)
 	}
 	return a, nil

@@ -80,8 +80,15 @@ func (s *service) writeManager(ctx context.Context, c clients.Client, m *clients
 	if m != nil {
 		after = map[string]any{"manager": m}
 	}
-	change := admindoc.Change{Section: audit.ClientsAudit, Subject: c.ID, Actor: principal.From(ctx).Subject,
-		At: s.clock.Now(), Before: before, After: after}
 	check := admindoc.Check{Item: types.TransactWriteItem{Update: s.clients.ManagerUpdate(c.ID, m)}, Err: notFound(c.ID)}
-	return admindoc.Commit(ctx, s.table, "set personal manager", change, []admindoc.Check{check})
+	return s.commit(ctx, "set personal manager", c.ID, principal.From(ctx).Subject, before, after, []admindoc.Check{check})
+}
+
+// commit writes checks with the clients audit entry of actor's change to
+// client id (before and after) in one transaction (admindoc.Commit); op
+// names the write in errors.
+func (s *service) commit(ctx context.Context, op, id, actor string, before, after any, checks []admindoc.Check) error {
+	change := admindoc.Change{Section: audit.ClientsAudit, Subject: id, Actor: actor, At: s.clock.Now(),
+		Before: before, After: after}
+	return admindoc.Commit(ctx, s.table, op, change, checks)
 }

@@ -14,7 +14,6 @@ import (
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/httpapi"
 	"clientarea/internal/platform/principal"
-	"clientarea/internal/sections/audit"
 	"clientarea/internal/sections/verification/levels"
 )
 
@@ -109,9 +108,8 @@ func (s *service) assign(ctx context.Context, c clients.Client, level, status, a
 		checks = append(checks, hold(s.statuses.Hold, status, +1, levels.UnknownStatus("status", status))...)
 		checks = append(checks, hold(s.statuses.Hold, oldStatus, -1, released("status", oldStatus))...)
 	}
-	change := admindoc.Change{Section: audit.ClientsAudit, Subject: c.ID, Actor: actor, At: s.clock.Now(),
-		Before: verificationDoc(c.Level, oldStatus), After: verificationDoc(level, status)}
-	return admindoc.Commit(ctx, s.table, "set client verification", change, checks)
+	return s.commit(ctx, "set client verification", c.ID, actor,
+		verificationDoc(c.Level, oldStatus), verificationDoc(level, status), checks)
 }
 
 // hold is the holders-count change of the item labelled label (none for

@@ -118,7 +118,8 @@ func (c Client) StatusText() string {
 // PhoneConfirmed reports whether c has a phone number it proved to hold.
 func (c Client) PhoneConfirmed() bool { return c.Phone != "" && c.PhoneState == Confirmed }
 
-// NewID returns a new client id: 128 random bits, hex.
+// NewID returns a new client or account id: 128 random bits, as 32
+// lower-case hex digits.
 func NewID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b) // never fails (crypto/rand)
@@ -211,16 +212,15 @@ var ErrNotFound = errors.New("no such client")
 
 // Get returns the client with id, or ErrNotFound.
 func (s Store) Get(ctx context.Context, id string) (Client, error) {
-	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: s.table(),
-		Key: dynamo.ClientKey(id).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	item, err := s.Table.Get(ctx, dynamo.ClientKey(id))
 	if err != nil {
 		return Client{}, fmt.Errorf("read client: %w", err)
 	}
-	if out.Item == nil {
+	if item == nil {
 		return Client{}, ErrNotFound
 	}
 	var c Client
-	if err := dynamo.UnmarshalItem(out.Item, &c); err != nil {
+	if err := dynamo.UnmarshalItem(item, &c); err != nil {
 		return Client{}, apperr.Internalf("decode client", err)
 	}
 	return c, nil
@@ -348,12 +348,11 @@ func (s Store) EmailOwner(ctx context.Context, email string) (string, error) {
 // owner reads the claim at key (of what: "email", "phone"): the id of the
 // client holding it, or "".
 func (s Store) owner(ctx context.Context, key dynamo.Key, what string) (string, error) {
-	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: s.table(),
-		Key: key.KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	item, err := s.Table.Get(ctx, key)
 	if err != nil {
 		return "", fmt.Errorf("read %s claim: %w", what, err) // not the key: it holds the address
 	}
-	id, _ := out.Item["client_id"].(*types.AttributeValueMemberS)
+	id, _ := item["client_id"].(*types.AttributeValueMemberS)
 	if id == nil {
 		return "", nil
 	}

@@ -53,7 +53,7 @@ func New(d *app.Deps, codes *otp.Engine) Kit {
 		Codes:    codes,
 		Notify:   outbound.Notifications(d),
 		Limiter:  ratelimit.Limiter{Table: d.Table},
-		Config:   &settings.Source{Table: d.Table, Clock: d.Clock, TTL: d.Config.ConfigCacheTTL},
+		Config:   settings.NewSource(d.Table, d.Clock, d.Config.ConfigCacheTTL),
 	}
 }
 
@@ -62,9 +62,16 @@ func New(d *app.Deps, codes *otp.Engine) Kit {
 func (k Kit) Caller(ctx context.Context) (clients.Client, error) {
 	c, err := k.Clients.Get(ctx, principal.SessionOf(ctx).ClientID)
 	if errors.Is(err, clients.ErrNotFound) {
-		return c, apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
+		return c, CallerGone()
 	}
 	return c, err
+}
+
+// CallerGone is the answer for a request whose session's client no longer
+// exists: 401, as if it had no session. Routes that read the profile
+// together with other items answer it too.
+func CallerGone() error {
+	return apperr.New(apperr.Unauthenticated, "unauthenticated", "the session's client no longer exists")
 }
 
 // CallerAndSettings is Caller and Settings at once: the two reads are

@@ -98,16 +98,15 @@ func (s Store) Peek(ctx context.Context, token string, purposes ...string) (Toke
 		return Token{}, Invalid()
 	}
 	hash := Hash(token)
-	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table.Name),
-		Key: dynamo.TokenKey(hash).KeyAttrs(), ConsistentRead: aws.Bool(true)})
+	av, err := s.Table.Get(ctx, dynamo.TokenKey(hash))
 	if err != nil {
 		return Token{}, fmt.Errorf("read token: %w", err)
 	}
-	if out.Item == nil {
+	if av == nil {
 		return Token{}, Invalid()
 	}
 	var t Token // expires_at, stored fixed-width for the conditions, is RFC 3339 all the same
-	if err := dynamo.UnmarshalItem(out.Item, &t); err != nil {
+	if err := dynamo.UnmarshalItem(av, &t); err != nil {
 		return Token{}, apperr.Internalf("decode token", err)
 	}
 	t.Hash = hash

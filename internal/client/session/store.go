@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"clientarea/internal/platform/clock"
@@ -161,18 +160,14 @@ func (s stored) tokens(access, refresh secret, lim Limits) Tokens {
 // get reads session id (strongly consistent); found is false when it does
 // not exist.
 func (s Store) get(ctx context.Context, id string) (st stored, found bool, err error) {
-	out, err := s.Table.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(s.Table.Name),
-		Key:            dynamo.SessionKey(id).KeyAttrs(),
-		ConsistentRead: aws.Bool(true),
-	})
+	item, err := s.Table.Get(ctx, dynamo.SessionKey(id))
 	if err != nil {
 		return stored{}, false, fmt.Errorf("read session %s: %w", id, err)
 	}
-	if out.Item == nil {
+	if item == nil {
 		return stored{}, false, nil
 	}
-	st, err = decodeStored(id, out.Item)
+	st, err = decodeStored(id, item)
 	return st, err == nil, err
 }
 

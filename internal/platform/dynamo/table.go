@@ -1,7 +1,11 @@
 package dynamo
 
 import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
@@ -9,6 +13,21 @@ import (
 type Table struct {
 	DB   API
 	Name string
+}
+
+// Get reads the whole item at k with one strongly consistent GetItem. The
+// item is nil when there is none. DynamoDB's error is returned as it is,
+// for the caller to say what it was reading.
+func (t Table) Get(ctx context.Context, k Key) (map[string]types.AttributeValue, error) {
+	out, err := t.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(t.Name),
+		Key:            k.KeyAttrs(),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Item, nil
 }
 
 // KeyAttrs returns k as the key map of a request.

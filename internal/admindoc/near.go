@@ -60,18 +60,11 @@ func (s *Store[T]) readNear(ctx context.Context, span KeyRange) (Nearby, error) 
 		},
 		ConsistentRead: aws.Bool(true),
 	}
-	near := Nearby{span: span, items: []map[string]types.AttributeValue{}}
-	for {
-		out, err := s.env.Table.DB.Query(ctx, in)
-		if err != nil {
-			return Nearby{}, fmt.Errorf("load %s with what its answers need: %w", s.def.what(s.def.Section), err)
-		}
-		near.items = append(near.items, out.Items...)
-		if len(out.LastEvaluatedKey) == 0 {
-			return near, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+	items, err := s.env.Table.QueryAll(ctx, in)
+	if err != nil {
+		return Nearby{}, fmt.Errorf("load %s with what its answers need: %w", s.def.what(s.def.Section), err)
 	}
+	return Nearby{span: span, items: items}, nil
 }
 
 // read returns the document labelled label and, for a section with an

@@ -86,22 +86,16 @@ func (s *Store[T]) List(ctx context.Context) ([]Record[T], error) {
 		},
 		ConsistentRead: aws.Bool(true),
 	}
-	for {
-		out, err := s.env.Table.DB.Query(ctx, in)
+	items, err := s.env.Table.QueryAll(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("list %s items: %w", s.def.Noun, err)
+	}
+	for _, av := range items {
+		rec, err := s.decode(av, "")
 		if err != nil {
-			return nil, fmt.Errorf("list %s items: %w", s.def.Noun, err)
+			return nil, err
 		}
-		for _, av := range out.Items {
-			rec, err := s.decode(av, "")
-			if err != nil {
-				return nil, err
-			}
-			recs = append(recs, rec)
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+		recs = append(recs, rec)
 	}
 	return s.builtinsFirst(recs), nil
 }

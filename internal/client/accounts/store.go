@@ -47,23 +47,17 @@ func (s store) list(ctx context.Context, clientID string) ([]Account, error) {
 		},
 		ConsistentRead: aws.Bool(true),
 	}
+	items, err := s.table.QueryAll(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
 	out := []Account{} // never null in JSON
-	for {
-		page, err := s.table.DB.Query(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("list accounts: %w", err)
+	for _, item := range items {
+		var a Account
+		if err := dynamo.UnmarshalItem(item, &a); err != nil {
+			return nil, apperr.Internalf("decode account", err)
 		}
-		for _, item := range page.Items {
-			var a Account
-			if err := dynamo.UnmarshalItem(item, &a); err != nil {
-				return nil, apperr.Internalf("decode account", err)
-			}
-			out = append(out, a)
-		}
-		if len(page.LastEvaluatedKey) == 0 {
-			break
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
+		out = append(out, a)
 	}
 	slices.SortFunc(out, func(a, b Account) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {

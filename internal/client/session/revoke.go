@@ -141,20 +141,15 @@ func (s Store) sessionIDs(ctx context.Context, clientID string) ([]string, error
 		ProjectionExpression: aws.String("SK"),
 		ConsistentRead:       aws.Bool(true),
 	}
-	var ids []string
-	for {
-		res, err := s.Table.DB.Query(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("read the sessions of client %s: %w", clientID, err)
-		}
-		for _, item := range res.Items {
-			if id, ok := strings.CutPrefix(dynamo.KeyOf(item).SK, dynamo.SessionPrefix); ok {
-				ids = append(ids, id)
-			}
-		}
-		if len(res.LastEvaluatedKey) == 0 {
-			return ids, nil
-		}
-		in.ExclusiveStartKey = res.LastEvaluatedKey
+	items, err := s.Table.QueryAll(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("read the sessions of client %s: %w", clientID, err)
 	}
+	var ids []string
+	for _, item := range items {
+		if id, ok := strings.CutPrefix(dynamo.KeyOf(item).SK, dynamo.SessionPrefix); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }

@@ -78,21 +78,14 @@ func querySections(ctx context.Context, table dynamo.Table) (map[string]map[stri
 		},
 		ConsistentRead: aws.Bool(true),
 	}
-	for {
-		res, err := table.DB.Query(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("read the configuration: %w", err)
-		}
-		for _, it := range res.Items {
-			if sk, ok := it["SK"].(*types.AttributeValueMemberS); ok {
-				out[sk.Value] = it
-			}
-		}
-		if len(res.LastEvaluatedKey) == 0 {
-			return out, nil
-		}
-		in.ExclusiveStartKey = res.LastEvaluatedKey
+	items, err := table.QueryAll(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("read the configuration: %w", err)
 	}
+	for _, it := range items {
+		out[dynamo.KeyOf(it).SK] = it
+	}
+	return out, nil
 }
 
 func firstErr(errs ...error) error {

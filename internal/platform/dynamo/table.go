@@ -30,6 +30,26 @@ func (t Table) Get(ctx context.Context, k Key) (map[string]types.AttributeValue,
 	return out.Item, nil
 }
 
+// QueryAll returns every item in's Query matches, in sort-key order,
+// following LastEvaluatedKey (one call unless the items pass 1 MB); it
+// sets in's table and ExclusiveStartKey. DynamoDB's error is returned as
+// it is, for the caller to say what it was reading.
+func (t Table) QueryAll(ctx context.Context, in *dynamodb.QueryInput) ([]map[string]types.AttributeValue, error) {
+	in.TableName = aws.String(t.Name)
+	items := []map[string]types.AttributeValue{}
+	for {
+		out, err := t.DB.Query(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, out.Items...)
+		if len(out.LastEvaluatedKey) == 0 {
+			return items, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
 // KeyAttrs returns k as the key map of a request.
 func (k Key) KeyAttrs() map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{

@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -96,4 +97,51 @@ func TestGetReadsOneItemConsistently(t *testing.T) {
 			t.Fatalf("read of a missing table: %v, %v; want nil and DynamoDB's ResourceNotFoundException", item, err)
 		}
 	})
+}
+
+// QueryAll follows LastEvaluatedKey to the end: every item, in sort-key
+// order, one Query a page.
+func TestQueryAllReadsEveryPage(t *testing.T) {
+	base := dbtest.Table(t)
+	endpoint := os.Getenv("DYNAMODB_ENDPOINT")
+	awsCfg, err := awsclients.Load(context.Background(), config.Config{Region: "us-east-1", DynamoDBEndpoint: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := callcount.New(false)
+	table := dynamo.Table{DB: dynamo.NewClient(rec.Instrument(awsCfg, "test"), endpoint), Name: base.Name}
+	ctx := context.Background()
+	for _, sk := range []string{"E", "A", "C", "B", "D"} {
+		item := map[string]types.AttributeValue{"PK": dynamo.S("QUERY#1"), "SK": dynamo.S(sk)}
+		if _, err := base.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &base.Name, Item: item}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec.Take()
+	items, err := table.QueryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("QUERY#1")},
+		Limit:                     aws.Int32(2), // pages of two
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, it := range items {
+		got += dynamo.KeyOf(it).SK
+	}
+	if got != "ABCDE" {
+		t.Fatalf("items %q, want ABCDE", got)
+	}
+	if calls := rec.Take(); len(calls) != 3 {
+		t.Fatalf("%d Queries for 5 items in pages of 2, want 3", len(calls))
+	}
+
+	none, err := table.QueryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("QUERY#absent")},
+	})
+	if err != nil || none == nil || len(none) != 0 {
+		t.Fatalf("no match: %v, %v; want an empty, non-nil list", none, err)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"clientarea/internal/client/clients"
 	"clientarea/internal/platform/apperr"
 	"clientarea/internal/platform/dynamo"
 	"clientarea/internal/platform/ratelimit"
@@ -50,15 +51,11 @@ func (s *service) readLogin(ctx context.Context, email string, now time.Time) (g
 	if err != nil {
 		return guard{key: key}, "", fmt.Errorf("read login guard and email claim: %w", err) // not the key: it holds the address
 	}
-	owner, _ := items[claim]["client_id"].(*types.AttributeValueMemberS)
-	if owner == nil {
-		owner = &types.AttributeValueMemberS{}
-	}
 	g := guardOf(key, items[key])
 	if g.until > now.UnixMilli() {
 		return g, "", locked(time.Duration(g.until-now.UnixMilli()) * time.Millisecond)
 	}
-	return g, owner.Value, nil
+	return g, clients.OwnerOf(items[claim]), nil
 }
 
 // guardOf is the guard at key whose item is item (nil: none yet).

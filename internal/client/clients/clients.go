@@ -352,9 +352,15 @@ func (s Store) owner(ctx context.Context, key dynamo.Key, what string) (string, 
 	if err != nil {
 		return "", fmt.Errorf("read %s claim: %w", what, err) // not the key: it holds the address
 	}
-	id, _ := item["client_id"].(*types.AttributeValueMemberS)
+	return OwnerOf(item), nil
+}
+
+// OwnerOf is the id of the client holding a claim item (an email or phone
+// claim), or "" for none (a nil item).
+func OwnerOf(claim map[string]types.AttributeValue) string {
+	id, _ := claim["client_id"].(*types.AttributeValueMemberS)
 	if id == nil {
-		return "", nil
+		return ""
 	}
-	return id.Value, nil
+	return id.Value
 }

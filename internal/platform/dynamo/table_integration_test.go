@@ -17,19 +17,26 @@ import (
 	"clientarea/internal/testsupport/dbtest"
 )
 
-// Get reads one item with one strongly consistent GetItem: the whole item
-// when it exists, nil when it does not, and DynamoDB's own error (for the
-// caller to wrap) when the read fails. What it returns decodes with
-// UnmarshalItem, and an item of another shape fails to decode.
-func TestGetReadsOneItemConsistently(t *testing.T) {
-	base := dbtest.Table(t)
+// countedTable is a fresh table, read through a client whose calls rec
+// records (base's client records nothing: for the set-up).
+func countedTable(t *testing.T) (base, table dynamo.Table, rec *callcount.Recorder) {
+	t.Helper()
+	base = dbtest.Table(t)
 	endpoint := os.Getenv("DYNAMODB_ENDPOINT")
 	awsCfg, err := awsclients.Load(context.Background(), config.Config{Region: "us-east-1", DynamoDBEndpoint: endpoint})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := callcount.New(false)
-	table := dynamo.Table{DB: dynamo.NewClient(rec.Instrument(awsCfg, "test"), endpoint), Name: base.Name}
+	rec = callcount.New(false)
+	return base, dynamo.Table{DB: dynamo.NewClient(rec.Instrument(awsCfg, "test"), endpoint), Name: base.Name}, rec
+}
+
+// Get reads one item with one strongly consistent GetItem: the whole item
+// when it exists, nil when it does not, and DynamoDB's own error (for the
+// caller to wrap) when the read fails. What it returns decodes with
+// UnmarshalItem, and an item of another shape fails to decode.
+func TestGetReadsOneItemConsistently(t *testing.T) {
+	base, table, rec := countedTable(t)
 	ctx := context.Background()
 
 	key := dynamo.Key{PK: "GET#1", SK: "ITEM"}
@@ -102,14 +109,7 @@ func TestGetReadsOneItemConsistently(t *testing.T) {
 // QueryAll follows LastEvaluatedKey to the end: every item, in sort-key
 // order, one Query a page.
 func TestQueryAllReadsEveryPage(t *testing.T) {
-	base := dbtest.Table(t)
-	endpoint := os.Getenv("DYNAMODB_ENDPOINT")
-	awsCfg, err := awsclients.Load(context.Background(), config.Config{Region: "us-east-1", DynamoDBEndpoint: endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := callcount.New(false)
-	table := dynamo.Table{DB: dynamo.NewClient(rec.Instrument(awsCfg, "test"), endpoint), Name: base.Name}
+	base, table, rec := countedTable(t)
 	ctx := context.Background()
 	for _, sk := range []string{"E", "A", "C", "B", "D"} {
 		item := map[string]types.AttributeValue{"PK": dynamo.S("QUERY#1"), "SK": dynamo.S(sk)}
